@@ -1,0 +1,94 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "eni-config-agent",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "eni-config-agent", targets: ["eni-config-agent"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // The pure core: strict JSON, data keys, validation, canonical render. No I/O.
+        .target(
+            name: "ENIConfig",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Reads a ConfigMap from a manifest (YAML/JSON), a mounted directory or stdin.
+        .target(
+            name: "ConfigMapSource",
+            dependencies: ["ENIConfig", "Yams"]
+        ),
+        // The node side: atomic write, CNI directory inspection, plugin binaries, last-good store.
+        .target(
+            name: "NodeFiles",
+            dependencies: ["ENIConfig"]
+        ),
+        // The API-server side: credentials, requests, watch framing, the list+watch state machine, Events.
+        .target(
+            name: "KubeAPI",
+            dependencies: [
+                "Yams",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // An in-memory Kubernetes API server for tests, the demo and benchmarks.
+        .target(
+            name: "KubeSandbox",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The reconcile loop, apply policy, status, metrics, HTTP endpoints, shutdown.
+        .target(
+            name: "Agent",
+            dependencies: [
+                "ENIConfig", "ConfigMapSource", "NodeFiles", "KubeAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "eni-config-agent",
+            dependencies: [
+                "ENIConfig", "ConfigMapSource", "NodeFiles", "Agent", "KubeSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "ENIConfigTests",
+            dependencies: ["ENIConfig", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "ConfigMapSourceTests", dependencies: ["ConfigMapSource"]),
+        .testTarget(name: "NodeFilesTests", dependencies: ["NodeFiles"]),
+        .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI"]),
+        .testTarget(name: "KubeSandboxTests", dependencies: ["KubeSandbox", "KubeAPI"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "KubeSandbox"]),
+        .testTarget(name: "CLITests", dependencies: ["eni-config-agent"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// The ConfigMapSource module: see Package.swift for its job. Its sources arrive with the issue that builds it.
