@@ -84,11 +84,5 @@ let package = Package(
             name: "ENIConfigTests",
             dependencies: ["ENIConfig", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "ConfigMapSourceTests", dependencies: ["ConfigMapSource"]),
-        .testTarget(name: "NodeFilesTests", dependencies: ["NodeFiles"]),
-        .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI"]),
-        .testTarget(name: "KubeSandboxTests", dependencies: ["KubeSandbox", "KubeAPI"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "KubeSandbox"]),
-        .testTarget(name: "CLITests", dependencies: ["eni-config-agent"]),
     ]
 )
