@@ -8,9 +8,12 @@ enum SeedManifest {
         var objects: [Document] = []
         do {
             // Timestamps stay strings, as sigs.k8s.io/yaml leaves them on the way to JSON.
-            let resolver = Resolver.default.removing(.timestamp)
-            for (index, loaded) in try Yams.load_all(yaml: text, resolver).enumerated() {
-                let document = try convert(loaded, at: "document \(index + 1)")
+            // Parser rather than load_all: its sequence swallows syntax errors.
+            let parser = try Parser(yaml: text, resolver: Resolver.default.removing(.timestamp))
+            var index = 0
+            while let node = try parser.nextRoot() {
+                index += 1
+                let document = try convert(node.any, at: "document \(index)")
                 if case .null = document { continue }
                 if document["kind"] == "List" || document["kind"] == "ConfigMapList" {
                     objects += document["items"]?.arrayValue ?? []

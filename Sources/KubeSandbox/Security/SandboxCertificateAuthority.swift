@@ -55,9 +55,13 @@ struct SandboxCertificateAuthority: Sendable {
     }
 
     func serverTLSConfiguration() throws -> TLSConfiguration {
-        TLSConfiguration.makeServerConfiguration(
+        var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: [.certificate(try NIOSSLCertificate(bytes: servingCertificateDER, format: .der))],
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(servingKeyPEM.utf8), format: .pem)))
+        // Closing a connection waits this long for the client's close_notify. Clients that
+        // hang up without one (most do) would otherwise hold shutdown for the 5 s default.
+        configuration.shutdownTimeout = .milliseconds(100)
+        return configuration
     }
 
     /// localhost and the loopback addresses always; the bind host too when it is something else.
