@@ -35,6 +35,10 @@ struct RequestTests {
             let unknownPath = try await harness.request(.GET, "/api/v1/namespaces/kube-system/secrets")
             #expect(unknownPath.status == 404)
             #expect(unknownPath.json["message"] as? String == "the server could not find the requested resource")
+
+            let createOnItem = try await harness.request(.POST, Self.collection + "/demo", body: Self.demo)
+            #expect(createOnItem.status == 405)
+            #expect(createOnItem.json["reason"] as? String == "MethodNotAllowed")
         }
     }
 
@@ -162,7 +166,7 @@ struct RequestTests {
             #expect(anonymous.json["reason"] as? String == "Unauthorized")
 
             let old = try #require(harness.sandbox.token)
-            let new = harness.sandbox.rotateToken()
+            let new = try #require(harness.sandbox.rotateToken())
             #expect(new != old)
             #expect(try await harness.request(.GET, Self.item, token: old).status == 401)
             #expect(try await harness.request(.GET, Self.item, token: new).status == 200)

@@ -94,6 +94,7 @@ struct SeedAndKubeconfigTests {
         #expect(plain.kubeconfigYAML().contains("server: \"http://127.0.0.1:"))
         #expect(!plain.kubeconfigYAML().contains("certificate-authority-data"))
         #expect(plain.token == nil)
+        #expect(plain.rotateToken() == nil, "nothing to rotate without authentication")
         await plain.shutdown()
     }
 

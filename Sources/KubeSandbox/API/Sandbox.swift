@@ -49,6 +49,7 @@ public final class Sandbox: Sendable {
     /// Binds and starts serving; returns the base URL (`https://127.0.0.1:<port>`).
     @discardableResult
     public func start() async throws -> URL {
+        if let endpoint, server.withLock({ $0.task != nil }) { return endpoint }
         let router = SandboxRouter(
             store: store, controls: controls, catalog: catalog,
             watchLimits: .init(bookmarkInterval: configuration.bookmarkInterval, timeoutCap: configuration.watchTimeoutCap),
@@ -159,12 +160,14 @@ public final class Sandbox: Sendable {
         controls.token
     }
 
-    /// Replaces the accepted token; requests with the old one get 401 from now on.
+    /// Replaces the accepted token and returns it; requests with the old one get 401 from now
+    /// on. Over plain HTTP there is no token to rotate: returns nil.
     @discardableResult
-    public func rotateToken() -> String {
+    public func rotateToken() -> String? {
+        guard controls.token != nil else { return nil }
         let token = SandboxConfiguration.randomToken()
-        if controls.token != nil { controls.token = token }
-        return controls.token ?? token
+        controls.token = token
+        return token
     }
 
     /// A kubeconfig for this sandbox: server, `certificate-authority-data` and the token, or

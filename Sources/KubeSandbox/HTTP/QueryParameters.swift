@@ -21,9 +21,13 @@ struct QueryParameters: Sendable {
         values[key]
     }
 
-    /// Go's `strconv.ParseBool` spellings; a bare `?watch` counts as true, as the apiserver's decoder takes it.
     func flag(_ key: String) -> Bool {
-        guard let value = values[key] else { return false }
+        Self.isTrue(values[key])
+    }
+
+    /// Go's `strconv.ParseBool` spellings; a bare `?watch` counts as true, as the apiserver's decoder takes it.
+    static func isTrue(_ value: String?) -> Bool {
+        guard let value else { return false }
         return ["", "1", "t", "T", "true", "TRUE", "True"].contains(value)
     }
 

@@ -6,7 +6,7 @@ public struct RequestLine: Sendable, CustomStringConvertible {
     public let query: [String: String]
 
     public var isWatch: Bool {
-        ["1", "true", ""].contains(query["watch"] ?? "-")
+        QueryParameters.isTrue(query["watch"])
     }
 
     /// The endpoints a real apiserver answers without credentials.

@@ -104,5 +104,15 @@ struct SandboxRouter {
             var request = request
             return try await endpoints(context).delete(&request, namespace: try context.parameters.require("namespace"), name: try context.parameters.require("name"))
         }
+        // Verbs the apiserver knows but these resources do not serve here (deletecollection,
+        // create on an item) answer 405, not 404.
+        let unsupported: [(String, [HTTPRequest.Method])] = [(collection, [.put, .patch, .delete]), (item, [.post])]
+        for (path, methods) in unsupported {
+            for method in methods {
+                router.on(RouterPath(path), method: method) { request, _ -> Response in
+                    throw APIError.methodNotAllowed(request.method.rawValue)
+                }
+            }
+        }
     }
 }
