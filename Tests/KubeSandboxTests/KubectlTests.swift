@@ -66,6 +66,22 @@ struct KubectlTests {
         }
     }
 
+    @Test("create configmap sends protobuf; label and annotate patch it")
+    func createLabelAnnotate() async throws {
+        try await SandboxHarness.with { harness in
+            let kubectl = try Kubectl(for: harness.sandbox)
+            let created = try await kubectl.run(["create", "configmap", "literal", "-n", "kube-system", "--from-literal=a=1", "--from-literal=b=two"])
+            #expect(created.stdout == "configmap/literal created\n", "\(created.stderr)")
+            #expect(harness.sandbox.requestLog.contains { $0.method == "POST" && $0.status == 201 })
+            #expect(try await kubectl.run(["label", "cm", "literal", "-n", "kube-system", "app=terway"]).status == 0)
+            #expect(try await kubectl.run(["annotate", "cm", "literal", "-n", "kube-system", "note=hello"]).status == 0)
+            let stored = try #require(harness.sandbox.configMap(namespace: "kube-system", name: "literal"))
+            #expect(stored.data == ["a": "1", "b": "two"])
+            #expect(stored.labels == ["app": "terway"])
+            #expect(stored.annotations == ["note": "hello"])
+        }
+    }
+
     @Test("patch with merge, strategic and JSON patches")
     func patch() async throws {
         try await SandboxHarness.with(seed: Seeds.eniConfig) { harness in

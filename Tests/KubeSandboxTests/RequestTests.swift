@@ -130,6 +130,20 @@ struct RequestTests {
         }
     }
 
+    @Test("protobuf bodies: only for ConfigMaps, and malformed ones are a 400")
+    func protobufBodies() async throws {
+        try await SandboxHarness.with { harness in
+            let garbage = try await harness.request(.POST, Self.collection, body: "k8s\u{0}\u{0A}\u{FF}", contentType: "application/vnd.kubernetes.protobuf")
+            #expect(garbage.status == 400)
+            #expect((garbage.json["message"] as? String)?.contains("could not be decoded as protobuf") == true)
+            let events = try await harness.request(
+                .POST, "/api/v1/namespaces/kube-system/events", body: "k8s", contentType: "application/vnd.kubernetes.protobuf")
+            #expect(events.status == 415)
+            let yaml = try await harness.request(.POST, Self.collection, body: "metadata: {}", contentType: "application/yaml")
+            #expect(yaml.status == 415)
+        }
+    }
+
     @Test("immutable ConfigMaps refuse data changes")
     func immutable() async throws {
         try await SandboxHarness.with { harness in

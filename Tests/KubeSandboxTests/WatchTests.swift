@@ -145,7 +145,11 @@ struct WatchTests {
             #expect(short.events.isEmpty)
 
             let long = try await harness.watch(Self.byName + "&watch=1&resourceVersion=1&timeoutSeconds=600")
+            let unset = try await harness.watch(Self.byName + "&watch=1&resourceVersion=1&timeoutSeconds=0")
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(!unset.isFinished, "0 means the server's default, not an immediate close")
             #expect(try await long.finish(within: .seconds(4)), "600 s is cut to the 1 s cap")
+            #expect(try await unset.finish(within: .seconds(4)))
             #expect(harness.sandbox.openWatchCount == 0)
         }
     }

@@ -58,7 +58,8 @@ struct ResourceEndpoints: Sendable {
     }
 
     private func watch(_ request: Request, filter: WatchFilter, options: ListOptions, format: ResponseFormat) -> Response {
-        let requestedTimeout = options.timeoutSeconds.map { Duration.seconds($0) } ?? watchLimits.timeoutCap
+        // No timeoutSeconds, or 0, leaves the choice to the server, as on the apiserver.
+        let requestedTimeout = options.timeoutSeconds.flatMap { $0 > 0 ? Duration.seconds($0) : nil } ?? watchLimits.timeoutCap
         let streaming = WatchStreaming(
             resource: resource, format: format,
             timeout: min(requestedTimeout, watchLimits.timeoutCap),
@@ -88,13 +89,13 @@ struct ResourceEndpoints: Sendable {
     }
 
     func create(_ request: inout Request, namespace: String) async throws -> Response {
-        let body = try await Self.body(of: &request)
+        let body = try await object(in: &request)
         let outcome = try operations.create(namespace: namespace, body: body, options: try WriteOptions(QueryParameters(request.uri.query)))
         return .json(outcome.object, status: .created, warnings: outcome.warnings)
     }
 
     func replace(_ request: inout Request, namespace: String, name: String) async throws -> Response {
-        let body = try await Self.body(of: &request)
+        let body = try await object(in: &request)
         let outcome = try operations.replace(
             namespace: namespace, name: name, body: body, options: try WriteOptions(QueryParameters(request.uri.query)))
         return .json(outcome.object, warnings: outcome.warnings)
@@ -102,9 +103,11 @@ struct ResourceEndpoints: Sendable {
 
     func patch(_ request: inout Request, namespace: String, name: String) async throws -> Response {
         let contentType = request.headers[.contentType] ?? ""
-        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-        guard let type = PatchType(rawValue: mediaType) else { throw APIError.unsupportedMediaType(contentType) }
-        let patch = try await Self.body(of: &request)
+        guard let type = PatchType(rawValue: Self.mediaType(contentType)) else {
+            throw APIError.unsupportedMediaType(contentType, accepted: [PatchType.json, .merge, .strategicMerge].map(\.rawValue))
+        }
+        let buffer = try await request.collectBody(upTo: Self.maximumBodyBytes)
+        let patch = try Self.parse(Data(buffer: buffer))
         let outcome = try operations.patch(
             namespace: namespace, name: name, type: type, patch: patch, options: try WriteOptions(QueryParameters(request.uri.query)))
         return .json(outcome.object, warnings: outcome.warnings)
@@ -119,12 +122,26 @@ struct ResourceEndpoints: Sendable {
         return .json(status)
     }
 
-    private static func body(of request: inout Request) async throws -> Document {
-        if let contentType = request.headers[.contentType], !contentType.contains("json") {
-            throw APIError.unsupportedMediaType(contentType)
+    /// An object body, as JSON or, where the kind has a protobuf message, as protobuf.
+    private func object(in request: inout Request) async throws -> Document {
+        let contentType = request.headers[.contentType] ?? "application/json"
+        let mediaType = Self.mediaType(contentType)
+        let protobuf = mediaType == Protobuf.mediaType ? resource.protobufMessage : nil
+        guard mediaType == "application/json" || protobuf != nil else {
+            let accepted = ["application/json"] + (resource.protobufMessage == nil ? [] : [Protobuf.mediaType])
+            throw APIError.unsupportedMediaType(contentType, accepted: accepted)
         }
-        let buffer = try await request.collectBody(upTo: maximumBodyBytes)
-        return try parse(Data(buffer: buffer))
+        let data = Data(buffer: try await request.collectBody(upTo: Self.maximumBodyBytes))
+        guard let protobuf else { return try Self.parse(data) }
+        do {
+            return try Protobuf.decodeObject(data, as: protobuf, apiVersion: resource.name.groupVersion, kind: resource.name.kind)
+        } catch {
+            throw APIError.badRequest("the body of the request could not be decoded as protobuf: \(error.message)")
+        }
+    }
+
+    private static func mediaType(_ contentType: String) -> String {
+        contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
     }
 
     private static func parse(_ data: Data) throws(APIError) -> Document {

@@ -86,8 +86,8 @@ extension APIError {
         APIError(code: 405, reason: "MethodNotAllowed", message: "the server does not allow this method on the requested resource (\(method))")
     }
 
-    static func unsupportedMediaType(_ contentType: String) -> APIError {
-        APIError(code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got \(contentType))")
+    static func unsupportedMediaType(_ contentType: String, accepted: [String]) -> APIError {
+        APIError(code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: \(accepted.joined(separator: ", ")) (got \(contentType))")
     }
 
     static func requestEntityTooLarge(limit: Int) -> APIError {

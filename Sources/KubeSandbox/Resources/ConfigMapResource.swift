@@ -13,6 +13,11 @@ struct ConfigMapResource: ServedResource {
         "data": .map(.string), "binaryData": .map(.bytes), "immutable": .boolean,
     ])
 
+    /// `k8s.io/api/core/v1.ConfigMap` in generated.proto.
+    let protobufMessage: Protobuf.Message? = Protobuf.Message(fields: [
+        1: ("metadata", .message(Protobuf.objectMeta)), 2: ("data", .stringMap), 3: ("binaryData", .bytesMap), 4: ("immutable", .bool),
+    ])
+
     let table = TableLayout(
         columns: [
             TableLayout.nameColumn,

@@ -25,6 +25,8 @@ protocol ServedResource: Sendable {
     /// The fields this version knows; anything else is an unknown field (dropped, warned or rejected).
     var schema: FieldSchema { get }
     var table: TableLayout { get }
+    /// The protobuf message of this kind, for request bodies sent as protobuf; nil: JSON only.
+    var protobufMessage: Protobuf.Message? { get }
 
     /// The wire form of this version into the stored form.
     func toStorage(_ object: Document) -> Document
@@ -38,6 +40,8 @@ protocol ServedResource: Sendable {
 
 extension ServedResource {
     var apiVersion: String { name.groupVersion }
+
+    var protobufMessage: Protobuf.Message? { nil }
 
     /// The metadata labels every resource supports in field selectors.
     func metadataFieldValue(_ label: String, of stored: Document) -> String? {

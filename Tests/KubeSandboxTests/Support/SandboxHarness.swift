@@ -110,6 +110,11 @@ final class WatchConnection: Sendable {
         state.withLock { $0.lines }.map(WatchLine.init)
     }
 
+    /// Lines received so far, without decoding them.
+    var count: Int {
+        state.withLock { $0.lines.count }
+    }
+
     var isFinished: Bool {
         state.withLock { $0.finished }
     }
@@ -118,7 +123,7 @@ final class WatchConnection: Sendable {
     @discardableResult
     func events(atLeast count: Int, within limit: Duration = .seconds(5), sourceLocation: SourceLocation = #_sourceLocation) async throws -> [WatchLine] {
         let deadline = ContinuousClock.now + limit
-        while events.count < count, ContinuousClock.now < deadline, !isFinished {
+        while self.count < count, ContinuousClock.now < deadline, !isFinished {
             try await Task.sleep(for: .milliseconds(10))
         }
         let received = events
