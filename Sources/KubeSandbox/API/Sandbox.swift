@@ -125,12 +125,14 @@ public final class Sandbox: Sendable {
         }
         await onReady(sandbox)
         let task = sandbox.server.withLock { $0.task }
-        await withTaskCancellationHandler {
-            _ = await task?.result
+        let outcome = await withTaskCancellationHandler {
+            await task?.result
         } onCancel: {
             Task { await sandbox.shutdown() }
         }
         await sandbox.shutdown()
+        // A server that stopped by itself (not through cancellation) failed: say why.
+        if !Task.isCancelled, case .failure(let error) = outcome { throw error }
     }
 
     /// The bound port, once started.
