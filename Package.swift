@@ -84,5 +84,6 @@ let package = Package(
             name: "ENIConfigTests",
             dependencies: ["ENIConfig", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
+        .testTarget(name: "ConfigMapSourceTests", dependencies: ["ConfigMapSource"]),
     ]
 )
