@@ -85,5 +85,6 @@ let package = Package(
             dependencies: ["ENIConfig", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "ConfigMapSourceTests", dependencies: ["ConfigMapSource"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "KubeSandbox"]),
     ]
 )
