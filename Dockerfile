@@ -8,8 +8,10 @@ FROM swift:6.3.1-noble AS builder
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 WORKDIR /src
 
+# Tests/ too: SwiftPM refuses a manifest whose test targets have no directory.
 COPY Package.swift ./
 COPY Sources ./Sources
+COPY Tests ./Tests
 
 # The cache mount keeps .build between image builds; the binary is copied out of
 # it because a cache mount is not part of the layer.
