@@ -84,5 +84,16 @@ let package = Package(
             name: "ENIConfigTests",
             dependencies: ["ENIConfig", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
+        // Rewrites the node file in a loop, or once under a file size limit or as an unprivileged
+        // user, for NodeFilesTests to kill or watch fail; never shipped.
+        .executableTarget(
+            name: "node-file-churn",
+            dependencies: ["NodeFiles", "ENIConfig"],
+            path: "Tests/Support/node-file-churn"
+        ),
+        .testTarget(
+            name: "NodeFilesTests",
+            dependencies: ["NodeFiles", "ENIConfig", "node-file-churn"]
+        ),
     ]
 )
