@@ -86,5 +86,16 @@ let package = Package(
         ),
         .testTarget(name: "ConfigMapSourceTests", dependencies: ["ConfigMapSource"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "KubeSandbox"]),
+        // Rewrites the node file in a loop, or once under a file size limit or as an unprivileged
+        // user, for NodeFilesTests to kill or watch fail; never shipped.
+        .executableTarget(
+            name: "node-file-churn",
+            dependencies: ["NodeFiles", "ENIConfig"],
+            path: "Tests/Support/node-file-churn"
+        ),
+        .testTarget(
+            name: "NodeFilesTests",
+            dependencies: ["NodeFiles", "ENIConfig", "node-file-churn"]
+        ),
     ]
 )
