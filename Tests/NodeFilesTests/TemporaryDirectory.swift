@@ -49,7 +49,6 @@ struct FileSnapshot: Equatable, CustomStringConvertible {
     }
 
     var isRegularFile: Bool { mode & S_IFMT == S_IFREG }
-    var isSymbolicLink: Bool { mode & S_IFMT == S_IFLNK }
     var permissions: UInt32 { mode & 0o7777 }
 
     var description: String {
