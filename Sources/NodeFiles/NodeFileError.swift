@@ -27,8 +27,14 @@ public struct NodeFileError: Error, Sendable, Hashable, CustomStringConvertible 
         self.remedy = remedy
     }
 
-    /// The error of the system call that just failed; reads `errno`, so call it before anything else can change it.
-    static func system(_ operation: String, _ path: String, code: Int32 = errno) -> NodeFileError {
+    /// The error of the system call that just failed. `errno` is read before the strings are built:
+    /// building them allocates, and an allocation may change `errno` even when it succeeds.
+    static func system(_ operation: @autoclosure () -> String, _ path: @autoclosure () -> String) -> NodeFileError {
+        let code = errno
+        return system(operation(), path(), code: code)
+    }
+
+    static func system(_ operation: String, _ path: String, code: Int32) -> NodeFileError {
         NodeFileError(
             operation: operation, path: path, code: code,
             reason: Self.reason(for: code), remedy: Self.remedy(for: code, path: path))

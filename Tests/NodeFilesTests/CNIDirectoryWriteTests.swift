@@ -1,6 +1,7 @@
 import ENIConfig
 import Foundation
 import Glibc
+import Synchronization
 import NodeFiles
 import Testing
 
@@ -136,6 +137,26 @@ import Testing
         scratch.write(Array("partial".utf8), to: ".10-terway.conflist.0123456789abcdef.tmp")
         #expect(try directory.write(Renders.small).wroteNodeFile == false)
         #expect(names(in: scratch.path) == ["10-terway.conflist"])
+    }
+
+    @Test func concurrentWritersNeverRemoveEachOthersTemporaryFiles() throws {
+        // Each writer removes leftover temporary files before it writes; only the directory lock
+        // keeps it from removing the one another writer is about to rename.
+        let directory = CNIDirectory(path: scratch.path)
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 4) { writer in
+            for round in 0..<40 {
+                do {
+                    _ = try directory.write((writer + round) % 2 == 0 ? Renders.small : Renders.large)
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+        }
+        #expect(failures.withLock { $0 } == [])
+        #expect(names(in: scratch.path) == ["10-terway.conflist"])
+        let bytes = try directory.currentNodeFile()
+        #expect(bytes == Renders.small.bytes || bytes == Renders.large.bytes)
     }
 
     @Test func currentNodeFileIsNilWhenAbsentAndFollowsALinkLikeARuntime() throws {

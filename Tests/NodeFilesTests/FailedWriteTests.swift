@@ -8,51 +8,48 @@ import Testing
 /// node file exactly as it was and no temporary file behind.
 @Suite struct FailedWriteTests {
     let scratch = TemporaryDirectory()
+    let directory: CNIDirectory
+    let largeRender: String
 
-    @Test func aDirectoryTheWriterMayNotWriteLeavesTheTargetAsItWas() throws {
-        let directory = CNIDirectory(path: scratch.child("net.d"))
+    init() throws {
+        directory = CNIDirectory(path: scratch.child("net.d"))
         _ = try directory.write(Renders.small)
-        let render = scratch.write(Renders.large.bytes, to: "large.conflist")
-        // Read-only for anyone but root; the child drops to uid 65534 when it runs as root.
-        chmod(directory.path, 0o555)
-        defer { chmod(directory.path, 0o755) }
-        let before = try #require(FileSnapshot(directory.nodeFilePath))
+        largeRender = scratch.write(Renders.large.bytes, to: "large.conflist")
+    }
 
-        let child = ChildProcess(churnExecutable, ["write", directory.path, render, "--as-nobody"])
+    /// Runs `node-file-churn write` with `options`, which must make it fail with an output that
+    /// contains every one of `mentions`, the node file untouched.
+    private func expectFailedWrite(options: [String], mentions: [String]) throws {
+        let before = try #require(FileSnapshot(directory.nodeFilePath))
+        let child = ChildProcess(churnExecutable, ["write", directory.path, largeRender] + options)
         let output = child.readOutput()
 
         #expect(child.waitForExit() == .exited(2), "\(output)")
-        #expect(output.contains("cannot create the temporary file \(directory.path)/.10-terway.conflist."))
-        #expect(output.contains("(EACCES)"))
+        for mention in mentions { #expect(output.contains(mention), "\(output)") }
         #expect(FileSnapshot(directory.nodeFilePath) == before)
         #expect(names(in: directory.path) == ["10-terway.conflist"])
     }
 
+    @Test func aDirectoryTheWriterMayNotWriteLeavesTheTargetAsItWas() throws {
+        // Read-only for anyone but root; the child drops to uid 65534 when it runs as root.
+        chmod(directory.path, 0o555)
+        defer { chmod(directory.path, 0o755) }
+        try expectFailedWrite(
+            options: ["--as-nobody"],
+            mentions: ["cannot create the temporary file \(directory.path)/.10-terway.conflist.", "(EACCES)"])
+    }
+
     @Test func aWriteCutShortByTheFileSizeLimitLeavesTheTargetAsItWas() throws {
-        let directory = CNIDirectory(path: scratch.child("net.d"))
-        _ = try directory.write(Renders.small)
-        let render = scratch.write(Renders.large.bytes, to: "large.conflist")
-        let before = try #require(FileSnapshot(directory.nodeFilePath))
         let limit = 64 * 1024
         #expect(Renders.large.bytes.count > 2 * limit)
-
-        let child = ChildProcess(churnExecutable, ["write", directory.path, render, "--file-size-limit", "\(limit)"])
-        let output = child.readOutput()
-
-        #expect(child.waitForExit() == .exited(2), "\(output)")
-        #expect(output.contains("cannot write \(directory.path)/.10-terway.conflist."))
-        #expect(output.contains("(EFBIG)"))
-        #expect(FileSnapshot(directory.nodeFilePath) == before)
-        #expect(names(in: directory.path) == ["10-terway.conflist"])
+        try expectFailedWrite(
+            options: ["--file-size-limit", "\(limit)"],
+            mentions: ["cannot write \(directory.path)/.10-terway.conflist.", "(EFBIG)"])
     }
 
     @Test func theSameChildWritesWhenNothingStopsIt() throws {
         // The control for the two tests above: without the limit or the permissions, the write goes through.
-        let directory = CNIDirectory(path: scratch.child("net.d"))
-        _ = try directory.write(Renders.small)
-        let render = scratch.write(Renders.large.bytes, to: "large.conflist")
-
-        let child = ChildProcess(churnExecutable, ["write", directory.path, render, "--file-size-limit", "\(1 << 20)"])
+        let child = ChildProcess(churnExecutable, ["write", directory.path, largeRender, "--file-size-limit", "\(1 << 20)"])
         let output = child.readOutput()
 
         #expect(child.waitForExit() == .exited(0), "\(output)")

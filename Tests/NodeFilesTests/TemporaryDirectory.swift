@@ -6,7 +6,7 @@ final class TemporaryDirectory {
     let path: String
 
     init() {
-        var template = Array((NSTemporaryDirectory() + "/nodefiles-test-XXXXXX").utf8CString)
+        var template = Array((URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("nodefiles-test-XXXXXX").path).utf8CString)
         guard let created = mkdtemp(&template) else { fatalError("mkdtemp failed: \(String(cString: strerror(errno)))") }
         path = String(cString: created)
         // Traversable by everyone, so a child process that dropped to uid 65534 can reach inside.
@@ -49,7 +49,6 @@ struct FileSnapshot: Equatable, CustomStringConvertible {
     }
 
     var isRegularFile: Bool { mode & S_IFMT == S_IFREG }
-    var isSymbolicLink: Bool { mode & S_IFMT == S_IFLNK }
     var permissions: UInt32 { mode & 0o7777 }
 
     var description: String {
