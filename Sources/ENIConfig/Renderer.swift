@@ -1,6 +1,6 @@
 /// The network name Terway has always written; runtimes key per-network state (IPAM
 /// allocations, GC) by it, so every node must keep it.
-let renderedNetworkName = "terway-chainer"
+public let renderedNetworkName = "terway-chainer"
 
 /// The node file for a valid chain (terway-render.md): the terway plugin's `cniVersion`, the
 /// name `terway-chainer`, the plugins in order without their own `name` and `cniVersion`

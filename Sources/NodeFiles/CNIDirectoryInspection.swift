@@ -10,7 +10,7 @@ import ENIConfig
 extension CNIDirectory {
     /// The network name the render forces (terway-render.md), and so the name of the directory
     /// newer libcni reads extra plugins from.
-    public static let networkName = "terway-chainer"
+    public static let networkName = renderedNetworkName
 
     /// Warnings about what, besides the node file, runtimes would load from this directory:
     /// every config file that sorts before `10-terway.conflist` (a stale `10-terway.conf` gets its
