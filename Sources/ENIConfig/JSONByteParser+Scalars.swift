@@ -14,14 +14,10 @@ extension JSONByteParser {
             throw error("a JSON number cannot start with '+': remove it", at: offset)
         case UInt8(ascii: "."):
             throw error("a JSON number must start with a digit, found '.': write 0.5, not .5", at: offset)
-        case UInt8(ascii: "'"):
-            throw error("expected a JSON value, found \"'\": JSON strings use double quotes", at: offset)
-        case UInt8(ascii: "/"), UInt8(ascii: "#"):
-            throw error("expected a JSON value, found \(describeByte(at: offset)): JSON has no comments, remove it", at: offset)
         case _ where Self.startsIdentifier(byte):
             return JSONNode(try parseLiteral(), at: start)
         default:
-            throw error("expected a JSON value (object, array, string, number, true, false or null), found \(describeByte(at: offset))", at: offset)
+            throw error("expected a JSON value (object, array, string, number, true, false or null), \(found(at: offset))", at: offset)
         }
     }
 
@@ -154,7 +150,8 @@ extension JSONByteParser {
             let scalar = try parseUnicodeEscape(startingAt: backslash)
             UTF8.encode(scalar) { output.append($0) }
         default:
-            throw error("invalid escape '\\' followed by \(describeByte(at: offset - 1)): JSON allows only \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; write \\\\ for a backslash", at: backslash)
+            let escape = (0x21..<0x7F).contains(letter) ? "\\\(Character(Unicode.Scalar(letter)))" : "'\\' followed by \(describeByte(at: offset - 1))"
+            throw error("invalid escape \(escape) in a string: JSON allows only \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; write \\\\ for a backslash", at: backslash)
         }
     }
 

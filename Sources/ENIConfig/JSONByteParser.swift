@@ -30,7 +30,7 @@ struct JSONByteParser {
         let root = try parseValue()
         skipWhitespace()
         guard offset == bytes.count else {
-            throw error("expected end of input after the JSON value, found \(describeByte(at: offset)): remove it, or put several values in an array", at: offset)
+            throw error("expected end of input after the JSON value, \(found(at: offset))", at: offset)
         }
         return root
     }
@@ -44,7 +44,7 @@ struct JSONByteParser {
             switch peek() {
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 guard open.count < maxDepth else {
-                    throw error("arrays and objects nested deeper than \(maxDepth) levels: flatten the document", at: offset)
+                    throw error("arrays and objects nested deeper than the limit of \(maxDepth): flatten the document", at: offset)
                 }
                 let isObject = peek() == UInt8(ascii: "{")
                 offset += 1
@@ -83,7 +83,7 @@ struct JSONByteParser {
                     node = parent.finished()
                 default:
                     let what = parent.isObject ? "an object member" : "an array element"
-                    throw error("expected ',' or '\(Character(Unicode.Scalar(close)))' after \(what), found \(describeByte(at: offset))", at: offset)
+                    throw error("expected ',' or '\(Character(Unicode.Scalar(close)))' after \(what), \(found(at: offset))", at: offset)
                 }
             }
             return node
@@ -98,8 +98,8 @@ struct JSONByteParser {
                 throw error("trailing comma before '}': remove it", at: comma)
             }
             let expected = comma == nil ? "expected a string key or '}'" : "expected a string key after ','"
-            let hint = peek().map(Self.startsIdentifier) == true || peek() == UInt8(ascii: "'") ? ": put the key in double quotes" : ""
-            throw error("\(expected) in an object, found \(describeByte(at: offset))\(hint)", at: offset)
+            let hint = peek().map(Self.startsIdentifier) == true ? ": put the key in double quotes" : ""
+            throw error("\(expected) in an object, \(found(at: offset))\(hint)", at: offset)
         }
         let keyPosition = position(at: offset)
         let key = try parseString()
@@ -108,7 +108,7 @@ struct JSONByteParser {
         }
         skipWhitespace()
         guard peek() == UInt8(ascii: ":") else {
-            throw error("expected ':' after the key \(quoted(key)), found \(describeByte(at: offset))", at: offset)
+            throw error("expected ':' after the key \(quoted(key)), \(found(at: offset))", at: offset)
         }
         offset += 1
         skipWhitespace()
@@ -154,6 +154,16 @@ struct JSONByteParser {
 
     func error(_ message: String, at position: SourcePosition) -> JSONSyntaxError {
         JSONSyntaxError(position: position, message: message)
+    }
+
+    /// "found …", with advice when it is a common habit that JSON does not allow.
+    func found(at target: Int) -> String {
+        let found = "found \(describeByte(at: target))"
+        switch target < bytes.count ? bytes[target] : nil {
+        case UInt8(ascii: "/"), UInt8(ascii: "#"): return found + ": JSON has no comments, remove it"
+        case UInt8(ascii: "'"): return found + ": JSON strings and keys use double quotes"
+        default: return found
+        }
     }
 
     /// What stands at `target`, for "found …": `'x'`, `end of input`, a named control
