@@ -23,23 +23,30 @@ extension JSONByteParser {
 
     // MARK: Literals
 
+    private static let literals: [(String, JSONValue)] = [("true", .bool(true)), ("false", .bool(false)), ("null", .null)]
+
     private mutating func parseLiteral() throws(JSONSyntaxError) -> JSONValue {
         let start = offset
         var end = offset
         while end < bytes.count, Self.startsIdentifier(bytes[end]) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[end]) {
             end += 1
         }
-        let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start ..< end]), as: UTF8.self)
+        let word = UnsafeBufferPointer(rebasing: bytes[start ..< end])
+        for (literal, value) in Self.literals where word.elementsEqual(literal.utf8) {
+            offset = end
+            return value
+        }
+        throw error(Self.unknownWordMessage(String(decoding: word, as: UTF8.self)), at: start)
+    }
+
+    private static func unknownWordMessage(_ word: String) -> String {
         switch word {
-        case "true": offset = end; return .bool(true)
-        case "false": offset = end; return .bool(false)
-        case "null": offset = end; return .null
         case "NaN", "Infinity":
-            throw error("\(word) is not a JSON number: use a number, or null", at: start)
+            "\(word) is not a JSON number: use a number, or null"
         case _ where ["true", "false", "null"].contains(word.lowercased()):
-            throw error("expected a JSON value, found '\(word)': JSON literals are lower-case, write \(word.lowercased())", at: start)
+            "expected a JSON value, found '\(word)': JSON literals are lower-case, write \(word.lowercased())"
         default:
-            throw error("expected a JSON value, found '\(word.prefix(40))': if it is a string, put it in double quotes", at: start)
+            "expected a JSON value, found '\(word.prefix(40))': if it is a string, put it in double quotes"
         }
     }
 

@@ -62,27 +62,28 @@ struct JSONByteParser {
                 node = try parseScalar(startingAt: start)
             }
             // Hand the finished value to its container; that may finish the container too.
-            while var parent = open.popLast() {
-                parent.add(node)
+            // The innermost container is changed in place: popping and pushing it would copy it.
+            while let innermost = open.indices.last {
+                open[innermost].add(node)
                 skipWhitespace()
-                let close = parent.isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                let isObject = open[innermost].isObject
+                let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
                 switch peek() {
                 case UInt8(ascii: ","):
                     let comma = position(at: offset)
                     offset += 1
                     skipWhitespace()
-                    if parent.isObject {
-                        try readKey(into: &parent, after: comma)
+                    if isObject {
+                        try readKey(into: &open[innermost], after: comma)
                     } else if peek() == close {
                         throw error("trailing comma before ']': remove it", at: comma)
                     }
-                    open.append(parent)
                     continue nextValue
                 case close:
                     offset += 1
-                    node = parent.finished()
+                    node = open.removeLast().finished()
                 default:
-                    let what = parent.isObject ? "an object member" : "an array element"
+                    let what = isObject ? "an object member" : "an array element"
                     throw error("expected ',' or '\(Character(Unicode.Scalar(close)))' after \(what), \(found(at: offset))", at: offset)
                 }
             }
@@ -103,7 +104,7 @@ struct JSONByteParser {
         }
         let keyPosition = position(at: offset)
         let key = try parseString()
-        if let first = container.firstKeyPositions.updateValue(keyPosition, forKey: UTF8Key(key)) {
+        if let first = container.keyPositions[key] {
             throw error("duplicate key \(quoted(key)) (first at \(first)): keep one", at: keyPosition.offset)
         }
         skipWhitespace()
@@ -228,7 +229,8 @@ private struct OpenContainer {
     let start: SourcePosition
     var elements: [JSONNode] = []
     var members: [JSONObject.Member] = []
-    var firstKeyPositions: [UTF8Key: SourcePosition] = [:]
+    /// Where each key of the members so far stands, to reject duplicates.
+    var keyPositions = ExactKeyIndex<SourcePosition>()
     /// The key whose value is being parsed.
     var pendingKey: (key: String, position: SourcePosition)?
 
@@ -240,6 +242,7 @@ private struct OpenContainer {
     mutating func add(_ node: JSONNode) {
         if let pendingKey {
             members.append(JSONObject.Member(key: pendingKey.key, keyPosition: pendingKey.position, value: node))
+            keyPositions.insert(pendingKey.key, pendingKey.position)
             self.pendingKey = nil
         } else {
             elements.append(node)
