@@ -14,18 +14,16 @@ extension JSONByteParser {
             throw error("a JSON number cannot start with '+': remove it", at: offset)
         case UInt8(ascii: "."):
             throw error("a JSON number must start with a digit, found '.': write 0.5, not .5", at: offset)
-        case UInt8(ascii: "'"):
-            throw error("expected a JSON value, found \"'\": JSON strings use double quotes", at: offset)
-        case UInt8(ascii: "/"), UInt8(ascii: "#"):
-            throw error("expected a JSON value, found \(describeByte(at: offset)): JSON has no comments, remove it", at: offset)
         case _ where Self.startsIdentifier(byte):
             return JSONNode(try parseLiteral(), at: start)
         default:
-            throw error("expected a JSON value (object, array, string, number, true, false or null), found \(describeByte(at: offset))", at: offset)
+            throw error("expected a JSON value (object, array, string, number, true, false or null), \(found(at: offset))", at: offset)
         }
     }
 
     // MARK: Literals
+
+    private static let literals: [(String, JSONValue)] = [("true", .bool(true)), ("false", .bool(false)), ("null", .null)]
 
     private mutating func parseLiteral() throws(JSONSyntaxError) -> JSONValue {
         let start = offset
@@ -33,17 +31,22 @@ extension JSONByteParser {
         while end < bytes.count, Self.startsIdentifier(bytes[end]) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[end]) {
             end += 1
         }
-        let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start ..< end]), as: UTF8.self)
+        let word = UnsafeBufferPointer(rebasing: bytes[start ..< end])
+        for (literal, value) in Self.literals where word.elementsEqual(literal.utf8) {
+            offset = end
+            return value
+        }
+        throw error(Self.unknownWordMessage(String(decoding: word, as: UTF8.self)), at: start)
+    }
+
+    private static func unknownWordMessage(_ word: String) -> String {
         switch word {
-        case "true": offset = end; return .bool(true)
-        case "false": offset = end; return .bool(false)
-        case "null": offset = end; return .null
         case "NaN", "Infinity":
-            throw error("\(word) is not a JSON number: use a number, or null", at: start)
+            "\(word) is not a JSON number: use a number, or null"
         case _ where ["true", "false", "null"].contains(word.lowercased()):
-            throw error("expected a JSON value, found '\(word)': JSON literals are lower-case, write \(word.lowercased())", at: start)
+            "expected a JSON value, found '\(word)': JSON literals are lower-case, write \(word.lowercased())"
         default:
-            throw error("expected a JSON value, found '\(word.prefix(40))': if it is a string, put it in double quotes", at: start)
+            "expected a JSON value, found '\(word.prefix(40))': if it is a string, put it in double quotes"
         }
     }
 
@@ -154,7 +157,8 @@ extension JSONByteParser {
             let scalar = try parseUnicodeEscape(startingAt: backslash)
             UTF8.encode(scalar) { output.append($0) }
         default:
-            throw error("invalid escape '\\' followed by \(describeByte(at: offset - 1)): JSON allows only \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; write \\\\ for a backslash", at: backslash)
+            let escape = (0x21..<0x7F).contains(letter) ? "\\\(Character(Unicode.Scalar(letter)))" : "'\\' followed by \(describeByte(at: offset - 1))"
+            throw error("invalid escape \(escape) in a string: JSON allows only \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; write \\\\ for a backslash", at: backslash)
         }
     }
 

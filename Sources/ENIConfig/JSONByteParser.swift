@@ -30,7 +30,7 @@ struct JSONByteParser {
         let root = try parseValue()
         skipWhitespace()
         guard offset == bytes.count else {
-            throw error("expected end of input after the JSON value, found \(describeByte(at: offset)): remove it, or put several values in an array", at: offset)
+            throw error("expected end of input after the JSON value, \(found(at: offset))", at: offset)
         }
         return root
     }
@@ -44,7 +44,7 @@ struct JSONByteParser {
             switch peek() {
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 guard open.count < maxDepth else {
-                    throw error("arrays and objects nested deeper than \(maxDepth) levels: flatten the document", at: offset)
+                    throw error("arrays and objects nested deeper than the limit of \(maxDepth): flatten the document", at: offset)
                 }
                 let isObject = peek() == UInt8(ascii: "{")
                 offset += 1
@@ -62,28 +62,29 @@ struct JSONByteParser {
                 node = try parseScalar(startingAt: start)
             }
             // Hand the finished value to its container; that may finish the container too.
-            while var parent = open.popLast() {
-                parent.add(node)
+            // The innermost container is changed in place: popping and pushing it would copy it.
+            while let innermost = open.indices.last {
+                open[innermost].add(node)
                 skipWhitespace()
-                let close = parent.isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                let isObject = open[innermost].isObject
+                let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
                 switch peek() {
                 case UInt8(ascii: ","):
                     let comma = position(at: offset)
                     offset += 1
                     skipWhitespace()
-                    if parent.isObject {
-                        try readKey(into: &parent, after: comma)
+                    if isObject {
+                        try readKey(into: &open[innermost], after: comma)
                     } else if peek() == close {
                         throw error("trailing comma before ']': remove it", at: comma)
                     }
-                    open.append(parent)
                     continue nextValue
                 case close:
                     offset += 1
-                    node = parent.finished()
+                    node = open.removeLast().finished()
                 default:
-                    let what = parent.isObject ? "an object member" : "an array element"
-                    throw error("expected ',' or '\(Character(Unicode.Scalar(close)))' after \(what), found \(describeByte(at: offset))", at: offset)
+                    let what = isObject ? "an object member" : "an array element"
+                    throw error("expected ',' or '\(Character(Unicode.Scalar(close)))' after \(what), \(found(at: offset))", at: offset)
                 }
             }
             return node
@@ -98,17 +99,17 @@ struct JSONByteParser {
                 throw error("trailing comma before '}': remove it", at: comma)
             }
             let expected = comma == nil ? "expected a string key or '}'" : "expected a string key after ','"
-            let hint = peek().map(Self.startsIdentifier) == true || peek() == UInt8(ascii: "'") ? ": put the key in double quotes" : ""
-            throw error("\(expected) in an object, found \(describeByte(at: offset))\(hint)", at: offset)
+            let hint = peek().map(Self.startsIdentifier) == true ? ": put the key in double quotes" : ""
+            throw error("\(expected) in an object, \(found(at: offset))\(hint)", at: offset)
         }
         let keyPosition = position(at: offset)
         let key = try parseString()
-        if let first = container.firstKeyPositions.updateValue(keyPosition, forKey: UTF8Key(key)) {
+        if let first = container.keyPositions[key] {
             throw error("duplicate key \(quoted(key)) (first at \(first)): keep one", at: keyPosition.offset)
         }
         skipWhitespace()
         guard peek() == UInt8(ascii: ":") else {
-            throw error("expected ':' after the key \(quoted(key)), found \(describeByte(at: offset))", at: offset)
+            throw error("expected ':' after the key \(quoted(key)), \(found(at: offset))", at: offset)
         }
         offset += 1
         skipWhitespace()
@@ -154,6 +155,16 @@ struct JSONByteParser {
 
     func error(_ message: String, at position: SourcePosition) -> JSONSyntaxError {
         JSONSyntaxError(position: position, message: message)
+    }
+
+    /// "found …", with advice when it is a common habit that JSON does not allow.
+    func found(at target: Int) -> String {
+        let found = "found \(describeByte(at: target))"
+        switch target < bytes.count ? bytes[target] : nil {
+        case UInt8(ascii: "/"), UInt8(ascii: "#"): return found + ": JSON has no comments, remove it"
+        case UInt8(ascii: "'"): return found + ": JSON strings and keys use double quotes"
+        default: return found
+        }
     }
 
     /// What stands at `target`, for "found …": `'x'`, `end of input`, a named control
@@ -218,7 +229,8 @@ private struct OpenContainer {
     let start: SourcePosition
     var elements: [JSONNode] = []
     var members: [JSONObject.Member] = []
-    var firstKeyPositions: [UTF8Key: SourcePosition] = [:]
+    /// Where each key of the members so far stands, to reject duplicates.
+    var keyPositions = ExactKeyIndex<SourcePosition>()
     /// The key whose value is being parsed.
     var pendingKey: (key: String, position: SourcePosition)?
 
@@ -230,6 +242,7 @@ private struct OpenContainer {
     mutating func add(_ node: JSONNode) {
         if let pendingKey {
             members.append(JSONObject.Member(key: pendingKey.key, keyPosition: pendingKey.position, value: node))
+            keyPositions.insert(pendingKey.key, pendingKey.position)
             self.pendingKey = nil
         } else {
             elements.append(node)

@@ -24,14 +24,14 @@ extension JSONValue {
         case (.number(let mine), .number(let theirs)):
             return mine.isNumericallyEqual(to: theirs)
         case (.string(let mine), .string(let theirs)):
-            return mine.utf8.elementsEqual(theirs.utf8)
+            return mine.isByteForByteEqual(to: theirs)
         case (.array(let mine), .array(let theirs)):
             return mine.count == theirs.count && zip(mine, theirs).allSatisfy { $0.value.isEquivalent(to: $1.value) }
         case (.object(let mine), .object(let theirs)):
             guard mine.members.count == theirs.members.count else { return false }
-            let theirValues = theirs.valuesByKey()
+            let theirValues = ExactKeyIndex(theirs.members)
             return mine.members.allSatisfy { member in
-                theirValues[UTF8Key(member.key)].map { member.value.value.isEquivalent(to: $0.value) } ?? false
+                theirValues[member.key].map { member.value.value.isEquivalent(to: $0.value) } ?? false
             }
         default:
             return false
@@ -60,17 +60,17 @@ extension JSONNode {
                 }
             }
         case (.object(let mine), .object(let theirs)):
-            let theirValues = theirs.valuesByKey()
+            let theirValues = ExactKeyIndex(theirs.members)
             for member in mine.members {
                 let memberPath = path.appending(member.key)
-                if let there = theirValues[UTF8Key(member.key)] {
+                if let there = theirValues[member.key] {
                     member.value.collectDifferences(from: there, at: memberPath, into: &found)
                 } else {
                     found.append(JSONDifference(path: memberPath, here: member.value, there: nil))
                 }
             }
-            let myKeys = Set(mine.members.map { UTF8Key($0.key) })
-            for member in theirs.members where !myKeys.contains(UTF8Key(member.key)) {
+            let myValues = ExactKeyIndex(mine.members)
+            for member in theirs.members where myValues[member.key] == nil {
                 found.append(JSONDifference(path: path.appending(member.key), here: nil, there: member.value))
             }
         default:
@@ -78,13 +78,5 @@ extension JSONNode {
                 found.append(JSONDifference(path: path, here: self, there: other))
             }
         }
-    }
-}
-
-extension JSONObject {
-    /// Member values by exact key bytes. Parsed objects have unique keys; for a hand-built
-    /// object with duplicates the first member wins, as with `subscript(key:)`.
-    fileprivate func valuesByKey() -> [UTF8Key: JSONNode] {
-        Dictionary(members.map { (UTF8Key($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -13,7 +13,7 @@ extension JSONNumber {
     /// nil when it has a fractional part or is out of range.
     public var exactInteger: Int? {
         guard let decimal = NormalizedDecimal(literal: literal), decimal.exponent >= 0,
-              decimal.digits.count + decimal.exponent <= 19 else { return nil }
+              decimal.exponent <= 19 - decimal.digits.count else { return nil }
         // Accumulated negatively, so that Int.min, whose magnitude has no positive Int, fits.
         var negated = 0
         let tens = repeatElement(UInt8(ascii: "0"), count: decimal.exponent)
@@ -51,6 +51,7 @@ struct NormalizedDecimal: Equatable {
             bytes = bytes.dropFirst(1 + fractionPart.count)
         }
         var writtenExponent = 0
+        var exponentFitsInt = true
         if let marker = bytes.first, marker | 0x20 == UInt8(ascii: "e") {
             bytes = bytes.dropFirst()
             let exponentIsNegative = bytes.first == UInt8(ascii: "-")
@@ -58,25 +59,24 @@ struct NormalizedDecimal: Equatable {
             let exponentDigits = bytes.prefix(while: isDigit)
             guard !exponentDigits.isEmpty else { return nil }
             bytes = bytes.dropFirst(exponentDigits.count)
-            for digit in exponentDigits {
+            for digit in exponentDigits where exponentFitsInt {
                 let (shifted, shiftOverflow) = writtenExponent.multipliedReportingOverflow(by: 10)
                 let (next, digitOverflow) = shifted.addingReportingOverflow(Int(digit - UInt8(ascii: "0")))
-                guard !shiftOverflow, !digitOverflow else { return nil }
+                exponentFitsInt = !shiftOverflow && !digitOverflow
                 writtenExponent = next
             }
             if exponentIsNegative { writtenExponent = -writtenExponent }
         }
         guard !integerPart.isEmpty, bytes.isEmpty else { return nil }
 
-        let allDigits = Array(integerPart) + Array(fractionPart)
-        let significant = allDigits.drop { $0 == UInt8(ascii: "0") }
-        let trailingZeros = significant.reversed().prefix { $0 == UInt8(ascii: "0") }.count
-        let (shifted, overflow) = writtenExponent.addingReportingOverflow(trailingZeros - fractionPart.count)
-        guard !overflow else { return nil }
-        if significant.isEmpty {
+        let significant = (Array(integerPart) + Array(fractionPart)).drop { $0 == UInt8(ascii: "0") }
+        guard !significant.isEmpty else {
             (self.isNegative, self.digits, self.exponent) = (false, [], 0)
-        } else {
-            (self.isNegative, self.digits, self.exponent) = (isNegative, Array(significant.dropLast(trailingZeros)), shifted)
+            return
         }
+        let trailingZeros = significant.reversed().prefix { $0 == UInt8(ascii: "0") }.count
+        let (exponent, overflow) = writtenExponent.addingReportingOverflow(trailingZeros - fractionPart.count)
+        guard exponentFitsInt, !overflow else { return nil }
+        (self.isNegative, self.digits, self.exponent) = (isNegative, Array(significant.dropLast(trailingZeros)), exponent)
     }
 }

@@ -55,13 +55,18 @@ struct JSONWriter {
 
     private mutating func writeString(_ text: String) {
         output.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            guard output.count < byteLimit else { return }
-            if let escape = JSONStringEscape.required(for: byte) {
+        var text = text
+        text.withUTF8 { utf8 in
+            // A message shows only the start of a long string.
+            let bytes = UnsafeBufferPointer(rebasing: utf8.prefix(max(0, byteLimit - output.count)))
+            var plainStart = 0
+            for (index, byte) in bytes.enumerated() {
+                guard let escape = JSONStringEscape.required(for: byte) else { continue }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart ..< index]))
                 append(escape)
-            } else {
-                output.append(byte)
+                plainStart = index + 1
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart...]))
         }
         output.append(UInt8(ascii: "\""))
     }
