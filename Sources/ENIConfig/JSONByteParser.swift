@@ -105,11 +105,11 @@ struct JSONByteParser {
         let keyPosition = position(at: offset)
         let key = try parseString()
         if let first = container.keyPositions[key] {
-            throw error("duplicate key \(quoted(key)) (first at \(first)): keep one", at: keyPosition.offset)
+            throw error("duplicate key \(JSONValue.string(key).compactDescription) (first at \(first)): keep one", at: keyPosition)
         }
         skipWhitespace()
         guard peek() == UInt8(ascii: ":") else {
-            throw error("expected ':' after the key \(quoted(key)), \(found(at: offset))", at: offset)
+            throw error("expected ':' after the key \(JSONValue.string(key).compactDescription), \(found(at: offset))", at: offset)
         }
         offset += 1
         skipWhitespace()
@@ -140,12 +140,10 @@ struct JSONByteParser {
     // MARK: Positions and messages
 
     /// The position of `target`, which must be on the cursor's line (line breaks only occur in
-    /// white space, so any offset since the last one is).
+    /// white space, so any offset since the last one is) and not before the last position asked for.
     mutating func position(at target: Int) -> SourcePosition {
         let position = anchor.advanced(to: target, in: bytes)
-        if target > anchor.offset {
-            anchor = LineAnchor(line: position.line, offset: target, column: position.column)
-        }
+        anchor = LineAnchor(line: position.line, offset: target, column: position.column)
         return position
     }
 
@@ -198,11 +196,6 @@ struct JSONByteParser {
     static func startsIdentifier(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || byte == UInt8(ascii: "_")
     }
-
-    /// A key or short text quoted for a message, without escaping (messages are for people).
-    func quoted(_ text: String) -> String {
-        "\"\(text)\""
-    }
 }
 
 /// Where a line's known column stands; columns count Unicode scalars, so UTF-8 continuation
@@ -212,13 +205,11 @@ private struct LineAnchor {
     let offset: Int
     let column: Int
 
+    /// The position of `target`, at or after the anchor on the same line.
     func advanced(to target: Int, in bytes: UnsafeBufferPointer<UInt8>) -> SourcePosition {
+        precondition(target >= offset, "positions are asked for in source order")
         var column = self.column
-        if target >= offset {
-            for index in offset ..< target where bytes[index] & 0xC0 != 0x80 { column += 1 }
-        } else {
-            for index in target ..< offset where bytes[index] & 0xC0 != 0x80 { column -= 1 }
-        }
+        for index in offset ..< target where bytes[index] & 0xC0 != 0x80 { column += 1 }
         return SourcePosition(line: line, column: column, offset: target)
     }
 }
