@@ -1,0 +1,75 @@
+/// Direct store access for tests and benchmarks: the same validation and watch events as the
+/// HTTP API, without a round trip.
+extension Sandbox {
+    private var configMaps: ResourceOperations {
+        ResourceOperations(store: store, resource: ConfigMapResource())
+    }
+
+    /// Creates or updates the ConfigMaps of a manifest (YAML or JSON, one or several documents,
+    /// or a List). Objects without a namespace go to `default`.
+    @discardableResult
+    public func seed(manifest: String) throws -> [SandboxConfigMap] {
+        var seeded: [SandboxConfigMap] = []
+        for object in try SeedManifest.configMaps(in: manifest) {
+            let namespace = object[path: ["metadata", "namespace"]]?.stringValue ?? "default"
+            seeded.append(try write(object, namespace: namespace))
+        }
+        return seeded
+    }
+
+    /// Creates the ConfigMap, or replaces the stored one. With a `resourceVersion` set, the
+    /// replace happens only if it is still current (409 otherwise).
+    @discardableResult
+    public func apply(_ configMap: SandboxConfigMap) throws -> SandboxConfigMap {
+        try write(configMap.document, namespace: configMap.namespace)
+    }
+
+    public func configMap(namespace: String, name: String) -> SandboxConfigMap? {
+        (try? configMaps.get(namespace: namespace, name: name)).map(SandboxConfigMap.init)
+    }
+
+    /// Read-modify-write of one ConfigMap, conditional on the version read.
+    @discardableResult
+    public func updateConfigMap(
+        namespace: String, name: String, _ change: (inout SandboxConfigMap) -> Void
+    ) throws -> SandboxConfigMap {
+        guard var configMap = configMap(namespace: namespace, name: name) else {
+            throw SandboxError(.notFound(ConfigMapResource().name, name))
+        }
+        change(&configMap)
+        return try apply(configMap)
+    }
+
+    public func deleteConfigMap(namespace: String, name: String) throws {
+        do {
+            _ = try configMaps.delete(namespace: namespace, name: name, preconditions: .init(), options: .init())
+        } catch {
+            throw SandboxError(error)
+        }
+    }
+
+    /// Events held, oldest first, in `events.k8s.io/v1` form whichever API posted them.
+    public func events(namespace: String? = nil) -> [SandboxEvent] {
+        func version(_ event: Document) -> Int64 {
+            event[path: ["metadata", "resourceVersion"]]?.stringValue.flatMap { Int64($0) } ?? 0
+        }
+        let resource = EventsV1Resource()
+        return store.list(.events, namespace: namespace) { _ in true }.items
+            .sorted { version($0) < version($1) }
+            .map { SandboxEvent(resource.fromStorage($0)) }
+    }
+
+    private func write(_ object: Document, namespace: String) throws -> SandboxConfigMap {
+        let name = object[path: ["metadata", "name"]]?.stringValue ?? ""
+        let options = WriteOptions(dryRun: false, fieldValidation: .strict)
+        do {
+            do {
+                return SandboxConfigMap(try configMaps.create(namespace: namespace, body: object, options: options).object)
+            } catch where error.reason == "AlreadyExists" {
+                return SandboxConfigMap(try configMaps.replace(namespace: namespace, name: name, body: object, options: options).object)
+            }
+        } catch {
+            throw SandboxError(error)
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+
+/// The REST verbs on one served resource: list and watch on collections, create, and get,
+/// replace, patch and delete on items.
+struct ResourceEndpoints: Sendable {
+    /// The apiserver's request body limit (3 MiB); objects themselves are capped lower by validation.
+    static let maximumBodyBytes = 3 * 1024 * 1024
+
+    let operations: ResourceOperations
+    let watchLimits: WatchLimits
+
+    struct WatchLimits: Sendable {
+        var bookmarkInterval: Duration
+        var timeoutCap: Duration
+    }
+
+    private var resource: any ServedResource { operations.resource }
+    private var store: ObjectStore { operations.store }
+
+    /// GET on a collection: a list, or a watch with `watch=1`. `namespace` is nil across all namespaces.
+    func list(_ request: Request, namespace: String?) throws(APIError) -> Response {
+        let query = QueryParameters(request.uri.query)
+        let options = try ListOptions(query, resource: resource)
+        let format = ResponseFormat(accept: request.headers[.accept], query: query)
+        let filter = WatchFilter(storage: resource.storage, namespace: namespace) { [resource] object in
+            options.fieldSelector.matches(object, in: resource) && options.labelSelector.matches(object)
+        }
+        if options.watch {
+            return watch(request, filter: filter, options: options, format: format)
+        }
+        if let requested = options.requestedVersion {
+            let current = store.resourceVersion
+            if requested > current { throw .resourceVersionTooLarge(requested: requested, current: current) }
+            // Only the current state is kept: an exact read of an older version has been compacted.
+            if options.resourceVersionMatch == "Exact", requested != current {
+                throw .expired(requested: requested, oldest: current)
+            }
+        }
+        let (items, version) = store.list(resource.storage, namespace: namespace, where: filter.matches)
+        let wire = items.map(resource.fromStorage)
+        switch format {
+        case .table(let rowObject):
+            return .json(resource.table.table(stored: items, wire: wire, resourceVersion: String(version), rowObject: rowObject))
+        case .objects:
+            return .json(.object([
+                "kind": .string("\(resource.name.kind)List"), "apiVersion": .string(resource.name.groupVersion),
+                "metadata": .object(["resourceVersion": .string(String(version))]),
+                // List items carry no kind or apiVersion on the wire: the list names them.
+                "items": .array(wire.map { item in
+                    var item = item
+                    item["kind"] = nil
+                    item["apiVersion"] = nil
+                    return item
+                }),
+            ]))
+        }
+    }
+
+    private func watch(_ request: Request, filter: WatchFilter, options: ListOptions, format: ResponseFormat) -> Response {
+        let requestedTimeout = options.timeoutSeconds.map { Duration.seconds($0) } ?? watchLimits.timeoutCap
+        let streaming = WatchStreaming(
+            resource: resource, format: format,
+            timeout: min(requestedTimeout, watchLimits.timeoutCap),
+            bookmarkInterval: options.allowWatchBookmarks ? watchLimits.bookmarkInterval : nil)
+        let start: WatchStart = if options.sendInitialEvents {
+            .currentState(markEnd: options.allowWatchBookmarks)
+        } else if let version = options.requestedVersion {
+            .after(version)
+        } else {
+            .currentState(markEnd: false)
+        }
+        return streaming.response(for: request) { () throws(APIError) -> WatchSubscription in
+            try store.watch(filter, from: start)
+        }
+    }
+
+    func get(_ request: Request, namespace: String, name: String) throws(APIError) -> Response {
+        let object = try operations.get(namespace: namespace, name: name)
+        switch ResponseFormat(accept: request.headers[.accept], query: QueryParameters(request.uri.query)) {
+        case .objects:
+            return .json(object)
+        case .table(let rowObject):
+            let stored = resource.toStorage(object)
+            let version = object[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
+            return .json(resource.table.table(stored: [stored], wire: [object], resourceVersion: version, rowObject: rowObject))
+        }
+    }
+
+    func create(_ request: inout Request, namespace: String) async throws -> Response {
+        let body = try await Self.body(of: &request)
+        let outcome = try operations.create(namespace: namespace, body: body, options: try WriteOptions(QueryParameters(request.uri.query)))
+        return .json(outcome.object, status: .created, warnings: outcome.warnings)
+    }
+
+    func replace(_ request: inout Request, namespace: String, name: String) async throws -> Response {
+        let body = try await Self.body(of: &request)
+        let outcome = try operations.replace(
+            namespace: namespace, name: name, body: body, options: try WriteOptions(QueryParameters(request.uri.query)))
+        return .json(outcome.object, warnings: outcome.warnings)
+    }
+
+    func patch(_ request: inout Request, namespace: String, name: String) async throws -> Response {
+        let contentType = request.headers[.contentType] ?? ""
+        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        guard let type = PatchType(rawValue: mediaType) else { throw APIError.unsupportedMediaType(contentType) }
+        let patch = try await Self.body(of: &request)
+        let outcome = try operations.patch(
+            namespace: namespace, name: name, type: type, patch: patch, options: try WriteOptions(QueryParameters(request.uri.query)))
+        return .json(outcome.object, warnings: outcome.warnings)
+    }
+
+    func delete(_ request: inout Request, namespace: String, name: String) async throws -> Response {
+        let buffer = try await request.collectBody(upTo: Self.maximumBodyBytes)
+        let options = buffer.readableBytes == 0 ? nil : try Self.parse(Data(buffer: buffer))
+        let status = try operations.delete(
+            namespace: namespace, name: name, preconditions: .init(deleteOptions: options),
+            options: try WriteOptions(QueryParameters(request.uri.query)))
+        return .json(status)
+    }
+
+    private static func body(of request: inout Request) async throws -> Document {
+        if let contentType = request.headers[.contentType], !contentType.contains("json") {
+            throw APIError.unsupportedMediaType(contentType)
+        }
+        let buffer = try await request.collectBody(upTo: maximumBodyBytes)
+        return try parse(Data(buffer: buffer))
+    }
+
+    private static func parse(_ data: Data) throws(APIError) -> Document {
+        do {
+            return try Document.parse(data)
+        } catch {
+            throw .badRequest("the body of the request could not be decoded as JSON: \(error.message)")
+        }
+    }
+}
