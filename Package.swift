@@ -84,10 +84,29 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // In-process benchmark of validate + render on a ConfigMap near the 1 MiB API limit.
+        .executableTarget(name: "eni-config-bench", dependencies: ["ENIConfig"]),
         .testTarget(
             name: "ENIConfigTests",
             dependencies: ["ENIConfig", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
+        .testTarget(name: "ConfigMapSourceTests", dependencies: ["ConfigMapSource"]),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: ["Agent", "KubeSandbox", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
+        // Rewrites the node file in a loop, or once under a file size limit or as an unprivileged
+        // user, for NodeFilesTests to kill or watch fail; never shipped.
+        .executableTarget(
+            name: "node-file-churn",
+            dependencies: ["NodeFiles", "ENIConfig"],
+            path: "Tests/Support/node-file-churn"
+        ),
+        .testTarget(
+            name: "NodeFilesTests",
+            dependencies: ["NodeFiles", "ENIConfig", "node-file-churn"]
+        ),
+        .testTarget(name: "CLITests", dependencies: ["eni-config-agent"]),
         .testTarget(
             name: "KubeSandboxTests",
             dependencies: [

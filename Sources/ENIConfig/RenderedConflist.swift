@@ -11,12 +11,19 @@ public struct RenderedConflist: Sendable, Hashable {
 
     public init(bytes: [UInt8], pluginTypes: [String]) {
         self.bytes = bytes
-        self.sha256 = SHA256.hash(data: bytes).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        self.sha256 = ContentHash.sha256Hex(bytes)
         self.pluginTypes = pluginTypes
     }
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// The hash that identifies a node file's content, so a file found on disk and a render compare by it.
+public enum ContentHash {
+    public static func sha256Hex(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
 }

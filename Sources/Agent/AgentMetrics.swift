@@ -1,0 +1,48 @@
+import Prometheus
+import Synchronization
+
+/// The agent's Prometheus series; every name starts with `eni_config_agent_`.
+public final class AgentMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    let applies: Counter
+    let writeFailures: Counter
+    let invalidVersions: Counter
+    let configValid: Gauge
+    let pendingChange: Gauge
+    let ready: Gauge
+    let watchRestarts: Counter
+    let relists: Counter
+    let lastApplyTimestamp: Gauge
+    private let appliedInfo = Mutex<Gauge?>(nil)
+
+    public init() {
+        applies = registry.makeCounter(name: "eni_config_agent_applies_total", help: "Writes of the node file (unchanged renders are not counted).")
+        writeFailures = registry.makeCounter(name: "eni_config_agent_write_failures_total", help: "Failed writes of the node file; the previous file stayed.")
+        invalidVersions = registry.makeCounter(name: "eni_config_agent_invalid_versions_total", help: "Versions of eni-config rejected by validation.")
+        configValid = registry.makeGauge(name: "eni_config_agent_config_valid", help: "1 when the latest version of eni-config is valid for this node.")
+        pendingChange = registry.makeGauge(name: "eni_config_agent_pending_change", help: "1 when a valid newer version waits for a rollout restart (on-start mode).")
+        ready = registry.makeGauge(name: "eni_config_agent_ready", help: "1 when the node file holds what this agent applied.")
+        watchRestarts = registry.makeCounter(name: "eni_config_agent_watch_restarts_total", help: "Watch requests started after the first one.")
+        relists = registry.makeCounter(name: "eni_config_agent_relists_total", help: "Lists after the first one (a 410 or a lost resource version).")
+        lastApplyTimestamp = registry.makeGauge(name: "eni_config_agent_last_apply_timestamp_seconds", help: "When the node file was last written or confirmed, Unix seconds.")
+    }
+
+    /// `eni_config_agent_applied_info{sha256, resource_version} 1`: one series for what is applied now.
+    func setApplied(sha256: String, resourceVersion: String?) {
+        appliedInfo.withLock { current in
+            if let current { registry.unregisterGauge(current) }
+            let gauge = registry.makeGauge(
+                name: "eni_config_agent_applied_info",
+                labels: [("sha256", sha256), ("resource_version", resourceVersion ?? "")],
+                help: "The version of the node file this agent applied.")
+            gauge.set(1.0)
+            current = gauge
+        }
+    }
+
+    public func exposition() -> String {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+}

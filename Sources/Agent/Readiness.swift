@@ -1,0 +1,28 @@
+import ENIConfig
+
+/// `/readyz`: ready only when the node file holds what this agent is supposed to have applied,
+/// so a bad config or an unreachable API server at start keeps the pod NotReady and a
+/// DaemonSet rollout stops after `maxUnavailable` nodes instead of spreading.
+public enum Readiness: Sendable, Hashable {
+    case ready
+    case notReady(String)
+
+    public static func check(applied: AppliedVersion?, latest: ObservedVersion?, nodeFile: [UInt8]?, nodeFilePath: String) -> Readiness {
+        guard let applied else {
+            if let latest, latest.conflist == nil {
+                let errors = latest.diagnostics.errors.count
+                return .notReady("eni-config is invalid (\(errors) error\(errors == 1 ? "" : "s")); nothing applied yet: see /status or kubectl describe cm -n kube-system eni-config")
+            }
+            return .notReady("no valid eni-config applied yet (waiting for the API server)")
+        }
+        guard let nodeFile else {
+            return .notReady("\(nodeFilePath) is missing; it should hold sha256 \(applied.conflist.sha256)")
+        }
+        guard nodeFile == applied.conflist.bytes else {
+            return .notReady("\(nodeFilePath) was changed by someone else; it should hold sha256 \(applied.conflist.sha256)")
+        }
+        return .ready
+    }
+
+    public var isReady: Bool { self == .ready }
+}

@@ -1,0 +1,153 @@
+import ENIConfig
+import Yams
+
+/// Reads one ConfigMap manifest, YAML or JSON (JSON is read as YAML, like kubectl does): what
+/// `kubectl get cm eni-config -o yaml|json` prints, metadata and all. Only our keys' values are
+/// kept; the other keys may hold credentials and are never read past their names.
+public enum ConfigMapManifest {
+    public static func parse(_ text: String, origin: String) throws(ConfigMapSourceError) -> LoadedConfigMap {
+        let root = try singleDocument(text, origin: origin)
+        guard let object = root.mapping else {
+            throw error(origin, at: root, "expected a ConfigMap manifest (a mapping with kind, apiVersion, data), found \(describe(root))")
+        }
+        try expectConfigMap(object, root: root, origin: origin)
+
+        let metadata = object["metadata"]?.mapping
+        var ourTexts: [String: String] = [:]
+        var locations: [String: KeyTextLocation] = [:]
+        if let dataNode = object["data"] {
+            guard let data = dataNode.mapping else {
+                throw error(origin, at: dataNode, "`data` must be a mapping of key to string, found \(describe(dataNode))")
+            }
+            for key in ConfigMapData.ourKeys {
+                guard let valueNode = data[key] else { continue }
+                guard let scalar = valueNode.scalar, valueNode.tag.rawValue == Tag.Name.str.rawValue else {
+                    throw error(
+                        origin, at: valueNode,
+                        "data.\(key) must be a string, found \(describe(valueNode)); write the JSON as a block scalar: `\(key): |` followed by the JSON, indented"
+                    )
+                }
+                ourTexts[key] = scalar.string
+                if scalar.style == .literal, let location = literalLocation(of: scalar, in: text) {
+                    locations[key] = location
+                }
+            }
+        }
+        var binaryKeys: [String] = []
+        if let binaryNode = object["binaryData"] {
+            guard let binary = binaryNode.mapping else {
+                throw error(origin, at: binaryNode, "`binaryData` must be a mapping of key to base64 string, found \(describe(binaryNode))")
+            }
+            binaryKeys = binary.keys.compactMap(\.string)
+        }
+
+        return LoadedConfigMap(
+            origin: origin,
+            name: metadata?["name"]?.string,
+            namespace: metadata?["namespace"]?.string,
+            data: ConfigMapData(
+                data: ourTexts, binaryDataKeys: binaryKeys,
+                resourceVersion: metadata?["resourceVersion"]?.string),
+            keyLocations: locations
+        )
+    }
+
+    private static func singleDocument(_ text: String, origin: String) throws(ConfigMapSourceError) -> Node {
+        var documents: [Node] = []
+        do {
+            let parser = try Parser(yaml: text)
+            while let document = try parser.nextRoot() {
+                if !isEmptyDocument(document) { documents.append(document) }
+            }
+        } catch let yamlError as YamlError {
+            throw ConfigMapSourceError(location: origin + yamlLocation(yamlError), "not valid YAML or JSON: \(yamlProblem(yamlError))")
+        } catch {
+            throw ConfigMapSourceError(location: origin, "not valid YAML or JSON: \(error)")
+        }
+        switch documents.count {
+        case 0:
+            throw ConfigMapSourceError(location: origin, "empty: expected a ConfigMap manifest such as `kubectl get cm -n kube-system eni-config -o yaml` prints")
+        case 1:
+            return documents[0]
+        default:
+            let second = documents[1].mark.map { ":\($0.line):\($0.column)" } ?? ""
+            throw ConfigMapSourceError(
+                location: origin + second,
+                "holds \(documents.count) YAML documents; give exactly one ConfigMap (split the file, or use `kubectl get cm -n kube-system eni-config -o yaml`)"
+            )
+        }
+    }
+
+    private static func expectConfigMap(_ object: Node.Mapping, root: Node, origin: String) throws(ConfigMapSourceError) {
+        let kind = object["kind"]?.string
+        let apiVersion = object["apiVersion"]?.string
+        if kind == "List" {
+            throw error(origin, at: object["kind"] ?? root, "is a List; give the one ConfigMap: `kubectl get cm -n kube-system eni-config -o yaml`")
+        }
+        guard kind == "ConfigMap", apiVersion == "v1" else {
+            let found = "kind \(kind.map { "\"\($0)\"" } ?? "missing"), apiVersion \(apiVersion.map { "\"\($0)\"" } ?? "missing")"
+            throw error(origin, at: object["kind"] ?? root, "not a ConfigMap: expected `kind: ConfigMap` and `apiVersion: v1`, found \(found)")
+        }
+    }
+
+    /// The block scalar's content starts on the line after its `|` indicator, indented by the
+    /// indentation of its first non-blank line.
+    private static func literalLocation(of scalar: Node.Scalar, in text: String) -> KeyTextLocation? {
+        guard let mark = scalar.mark else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let firstContentLine = mark.line + 1
+        guard firstContentLine <= lines.count else { return nil }
+        for line in lines[(firstContentLine - 1)...] {
+            let indent = line.prefix(while: { $0 == " " }).count
+            if indent < line.count {
+                return KeyTextLocation(firstLine: firstContentLine, indent: indent)
+            }
+        }
+        return nil
+    }
+
+    private static func isEmptyDocument(_ node: Node) -> Bool {
+        node.tag.rawValue == Tag.Name.null.rawValue
+    }
+
+    private static func describe(_ node: Node) -> String {
+        switch node {
+        case .mapping: "a mapping"
+        case .sequence: "a sequence"
+        case .alias: "an alias"
+        case .scalar:
+            switch Tag.Name(rawValue: node.tag.rawValue) {
+            case .bool: "a boolean"
+            case .int, .float: "a number"
+            case .null: "null"
+            default: "a scalar"
+            }
+        }
+    }
+
+    private static func error(_ origin: String, at node: Node, _ message: String) -> ConfigMapSourceError {
+        ConfigMapSourceError(location: origin + (node.mark.map { ":\($0.line):\($0.column)" } ?? ""), message)
+    }
+
+    private static func yamlLocation(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            ":\(mark.line):\(mark.column)"
+        case .duplicatedKeysInMapping(_, let context):
+            ":\(context.mark.line):\(context.mark.column)"
+        default:
+            ""
+        }
+    }
+
+    private static func yamlProblem(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _), .composer(let context, let problem, _, _):
+            [context?.text, problem].compactMap { $0 }.joined(separator: ": ")
+        case .duplicatedKeysInMapping(let duplicates, _):
+            "duplicate keys \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) in one mapping: keep one of each"
+        default:
+            "\(error)"
+        }
+    }
+}

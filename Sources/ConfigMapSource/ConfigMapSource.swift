@@ -1,1 +1,0 @@
-// The ConfigMapSource module: see Package.swift for its job. Its sources arrive with the issue that builds it.

@@ -1,0 +1,12 @@
+/// The node file's JSON layout, the same as Go's `json.MarshalIndent(v, "", "  ")` of a map:
+/// keys sorted byte-wise (UTF-8 order) at every level, two-space indent, `"key": value`,
+/// `{}` and `[]` for empty containers, and a final newline. Numbers are written exactly as
+/// parsed; strings are escaped only where JSON requires (`"`, `\`, control characters).
+/// Equal values always give equal bytes, so the bytes' SHA-256 identifies a configuration.
+public enum CanonicalJSON {
+    public static func bytes(_ value: JSONValue) -> [UInt8] {
+        var writer = JSONWriter(layout: .canonical)
+        writer.write(value)
+        return writer.output + [UInt8(ascii: "\n")]
+    }
+}

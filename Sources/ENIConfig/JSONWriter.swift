@@ -1,0 +1,82 @@
+/// Writes JSON values as UTF-8 in one of two layouts: the canonical node-file layout, or one
+/// line for messages. Strings are escaped only where JSON requires; numbers keep their literal.
+struct JSONWriter {
+    enum Layout {
+        /// Keys sorted byte-wise at every level, two-space indent, one member or element per line.
+        case canonical
+        /// Members in source order on one line: `{"a": 1, "b": [true, null]}`.
+        case oneLine
+    }
+
+    let layout: Layout
+    /// Writing stops once the output is this long; enough for a message that only shows the start.
+    let byteLimit: Int
+    private(set) var output: [UInt8] = []
+
+    init(layout: Layout, byteLimit: Int = .max) {
+        self.layout = layout
+        self.byteLimit = byteLimit
+    }
+
+    mutating func write(_ value: JSONValue, depth: Int = 0) {
+        guard output.count < byteLimit else { return }
+        switch value {
+        case .null: append("null")
+        case .bool(let flag): append(flag ? "true" : "false")
+        case .number(let number): append(number.literal)
+        case .string(let text): writeString(text)
+        case .array(let elements):
+            writeContainer(open: "[", close: "]", elements, depth: depth) { writer, element in
+                writer.write(element.value, depth: depth + 1)
+            }
+        case .object(let object):
+            let members = layout == .canonical ? object.members.sorted { $0.key.precedesInUTF8Order($1.key) } : object.members
+            writeContainer(open: "{", close: "}", members, depth: depth) { writer, member in
+                writer.writeString(member.key)
+                writer.append(": ")
+                writer.write(member.value.value, depth: depth + 1)
+            }
+        }
+    }
+
+    private mutating func writeContainer<Item>(
+        open: String, close: String, _ items: [Item], depth: Int, writeItem: (inout JSONWriter, Item) -> Void
+    ) {
+        append(open)
+        for (index, item) in items.enumerated() {
+            guard output.count < byteLimit else { return }
+            if index > 0 { append(layout == .canonical ? "," : ", ") }
+            if layout == .canonical { newline(indent: depth + 1) }
+            writeItem(&self, item)
+        }
+        if layout == .canonical && !items.isEmpty { newline(indent: depth) }
+        append(close)
+    }
+
+    private mutating func writeString(_ text: String) {
+        output.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { utf8 in
+            // A message shows only the start of a long string.
+            let bytes = UnsafeBufferPointer(rebasing: utf8.prefix(max(0, byteLimit - output.count)))
+            var plainStart = 0
+            for (index, byte) in bytes.enumerated() {
+                guard let escape = JSONStringEscape.required(for: byte) else { continue }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart ..< index]))
+                append(escape)
+                plainStart = index + 1
+            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart...]))
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func newline(indent: Int) {
+        output.append(UInt8(ascii: "\n"))
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
+    }
+
+    private mutating func append(_ text: String) {
+        output.append(contentsOf: text.utf8)
+    }
+}

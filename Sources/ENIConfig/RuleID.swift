@@ -1,0 +1,68 @@
+/// The stable identifiers of every validation rule, as they appear in `Diagnostic.rule`.
+/// Tools, tests and a future admission webhook match on these: never rename one.
+public enum RuleID: String, Sendable, Hashable, CaseIterable {
+    // The ConfigMap's data keys.
+    /// One of our keys is in `binaryData`, where the agent does not read it.
+    case keyInBinaryData = "key-in-binary-data"
+    /// `10-terway.conf` is absent from `data`.
+    case confMissing = "conf-missing"
+    /// A key's text is not strict JSON (RFC 8259, no duplicate keys, valid UTF-8).
+    case jsonSyntax = "json-syntax"
+    /// A key's document is valid JSON but not an object.
+    case notObject = "not-object"
+
+    // 10-terway.conf.
+    /// `type` of `10-terway.conf` is not `"terway"`.
+    case confType = "conf-type"
+    /// A `cniVersion` that libcni does not know (or a missing one in `10-terway.conf`).
+    case cniVersion = "cni-version"
+
+    // The top level of 10-terway.conflist.
+    /// The list `name` is not a string matching `^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$`.
+    case listName = "list-name"
+    /// `disableCheck` / `disableGC` is neither a boolean nor the string "true" or "false".
+    case listFlag = "list-flag"
+    /// `plugins` is missing, not an array, or empty.
+    case listPlugins = "list-plugins"
+    /// A top-level key the node file does not carry (warning: it is dropped).
+    case listKeyDropped = "list-key-dropped"
+    /// A top-level `name` or `cniVersion` the render replaces with its own (warning).
+    case listValueReplaced = "list-value-replaced"
+    /// `plugins[0]` is not the same configuration as `10-terway.conf`.
+    case firstPluginMismatch = "first-plugin-mismatch"
+
+    // Every plugin of the chain.
+    /// An element of `plugins` is not an object.
+    case pluginNotObject = "plugin-not-object"
+    /// A plugin `type` is missing, empty, not a string, or not a plain file name.
+    case pluginType = "plugin-type"
+    /// A field libcni decodes for every plugin (`capabilities`, `ipam`, `dns`) has the wrong shape.
+    case pluginField = "plugin-field"
+    /// A key the container runtime fills in (`args`, `runtimeConfig`, `prevResult`, `cni.dev/…`) is set (warning).
+    case runtimeKey = "runtime-key"
+
+    // Chained plugins we know.
+    /// portmap sets both `externalSetMarkChain` and `markMasqBit`.
+    case portmapMarkConflict = "portmap-mark-conflict"
+    /// A portmap field has the wrong type or range.
+    case portmapField = "portmap-field"
+    /// A tuning `sysctl` key is not a network sysctl.
+    case tuningSysctlKey = "tuning-sysctl-key"
+    /// A tuning field has the wrong type or range.
+    case tuningField = "tuning-field"
+    /// A bandwidth field has the wrong type or range.
+    case bandwidthField = "bandwidth-field"
+    /// A bandwidth rate without its burst, or a burst without its rate.
+    case bandwidthRateBurst = "bandwidth-rate-burst"
+    /// bandwidth is chained while terway already shapes bandwidth (warning).
+    case bandwidthTwice = "bandwidth-twice"
+}
+
+extension Diagnostic {
+    init(
+        _ severity: Severity, _ rule: RuleID, key: String, path: JSONPath? = nil,
+        at position: SourcePosition? = nil, _ message: String
+    ) {
+        self.init(severity, rule: rule.rawValue, key: key, path: path, at: position, message)
+    }
+}

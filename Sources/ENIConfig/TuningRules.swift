@@ -1,0 +1,32 @@
+/// tuning (containernetworking/plugins `plugins/meta/tuning`), as its `parseConf` reads it.
+func tuningDiagnostics(_ plugin: PluginSite) -> [Diagnostic] {
+    shapeDiagnostics(tuningFields, in: plugin, rule: .tuningField) + sysctlKeyDiagnostics(plugin)
+}
+
+private let tuningFields: FieldShapes = [
+    ("sysctl", .map(of: .string)),
+    ("mac", .string),
+    ("mtu", .integer(1...Int.max, described: "a positive integer")),
+    ("promisc", .boolean),
+    ("allmulti", .boolean),
+]
+
+/// tuning refuses, at every pod ADD, a sysctl outside `/proc/sys/net/` (sysctls are per
+/// network namespace only there).
+private func sysctlKeyDiagnostics(_ plugin: PluginSite) -> [Diagnostic] {
+    guard let sysctl = plugin.object["sysctl"]?.value.objectValue else { return [] }
+    let base = plugin.path.appending("sysctl")
+    return sysctl.members.compactMap { member in
+        guard !isNetworkSysctl(member.key) else { return nil }
+        return Diagnostic(
+            .error, .tuningSysctlKey, key: plugin.key, path: base.appending(member.key), at: member.keyPosition,
+            "\"\(member.key)\" is not a network sysctl; tuning sets only keys under net., e.g. \"net.ipv6.conf.all.disable_ipv6\"")
+    }
+}
+
+/// The plugin turns every "." into "/" (so ".." cannot survive to climb out), joins the key to
+/// "/proc/sys" and requires the result to start with "/proc/sys/net/".
+private func isNetworkSysctl(_ key: String) -> Bool {
+    let components = key.split(whereSeparator: { $0 == "." || $0 == "/" })
+    return components.count >= 2 && components[0] == "net"
+}

@@ -1,0 +1,54 @@
+import ENIConfig
+
+/// The CNI configuration directory (`--cni-dir`, `/etc/cni/net.d`) and the node file in it,
+/// `10-terway.conflist`, the one file this package writes there.
+public struct CNIDirectory: Sendable, Hashable {
+    public static let nodeFileName = "10-terway.conflist"
+    /// The single-plugin file older Terway versions wrote. It sorts before the node file, so
+    /// runtimes would keep loading it: it goes once the conflist is in place.
+    public static let staleConfName = "10-terway.conf"
+
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    public var nodeFilePath: String { joinPath(path, Self.nodeFileName) }
+
+    /// The node file's bytes as runtimes read them (a symbolic link is followed); nil when absent.
+    public func currentNodeFile() throws(NodeFileError) -> [UInt8]? {
+        try readFileIfPresent(nodeFilePath)
+    }
+
+    /// Puts `conflist` on the node atomically (cni-rules.md "Writing the file" steps 1–5 but the
+    /// last-good record, which is `LastGoodStore`'s): nothing is written when the node file already
+    /// holds exactly these bytes; a missing directory is created, an existing one never removed or
+    /// recreated; a stale `10-terway.conf` is removed only once the new file is durably in place.
+    /// On failure the node file is as it was.
+    public func write(_ conflist: RenderedConflist) throws(NodeFileError) -> WriteOutcome {
+        let directory = try LockedDirectory(path: path)
+        let wrote = try directory.replaceFile(named: Self.nodeFileName, with: conflist.bytes)
+        let removedStaleConf = try directory.removeFile(named: Self.staleConfName)
+        if removedStaleConf { try directory.sync() }
+        return WriteOutcome(wroteNodeFile: wrote, removedStaleConf: removedStaleConf)
+    }
+}
+
+/// What `CNIDirectory.write` changed on the node.
+public struct WriteOutcome: Sendable, Hashable, CustomStringConvertible {
+    /// False when the node file already held exactly the rendered bytes (its mtime is untouched).
+    public var wroteNodeFile: Bool
+    /// True when a stale `10-terway.conf` was removed after the node file was in place.
+    public var removedStaleConf: Bool
+
+    public init(wroteNodeFile: Bool, removedStaleConf: Bool) {
+        self.wroteNodeFile = wroteNodeFile
+        self.removedStaleConf = removedStaleConf
+    }
+
+    public var description: String {
+        let change = wroteNodeFile ? "written" : "unchanged"
+        return removedStaleConf ? "\(change), stale \(CNIDirectory.staleConfName) removed" : change
+    }
+}

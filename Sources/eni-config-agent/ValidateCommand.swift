@@ -1,0 +1,28 @@
+import ArgumentParser
+import ENIConfig
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check an eni-config ConfigMap against the CNI and Terway rules; write nothing.")
+
+    @OptionGroup var configMap: ConfigMapOptions
+
+    @Option(help: "How to print diagnostics: text on standard error, or json (an array) on standard output.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+        let source = try configMap.load()
+        let evaluation = evaluate(source.data)
+        let report = DiagnosticReport(source: source, diagnostics: evaluation.diagnostics)
+        try report.print(format)
+        guard let conflist = evaluation.conflist else {
+            if format == .text { Console.error("\(source.origin): invalid: \(report.summary)") }
+            throw ExitCode(ExitStatus.invalidOrDifferent)
+        }
+        if format == .text {
+            Console.error(
+                "\(source.origin): valid: \(report.summary); chain \(conflist.pluginTypes.joined(separator: " → ")), sha256 \(conflist.sha256)")
+        }
+    }
+}

@@ -1,1 +1,0 @@
-print("eni-config-agent")
