@@ -66,6 +66,26 @@ struct KubectlTests {
         }
     }
 
+    @Test("the repository's examples: seed one, kubectl apply the tuning edit, a watch sees it")
+    func examples() async throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples")
+        let seed = try String(contentsOf: examples.appendingPathComponent("eni-config.yaml"), encoding: .utf8)
+        try await SandboxHarness.with(seed: seed) { harness in
+            let before = try #require(harness.sandbox.configMap(namespace: "kube-system", name: "eni-config"))
+            let watch = try await harness.watch(WatchTests.byName + "&watch=1&resourceVersion=\(harness.sandbox.resourceVersion)")
+            let kubectl = try Kubectl(for: harness.sandbox)
+            let applied = try await kubectl.run(["apply", "-f", examples.appendingPathComponent("eni-config-tuning.yaml").path])
+            #expect(applied.stdout.contains("configmap/eni-config configured"), "\(applied.stderr)")
+            let after = try #require(harness.sandbox.configMap(namespace: "kube-system", name: "eni-config"))
+            #expect(after.data["10-terway.conflist"] != before.data["10-terway.conflist"])
+            let events = try await watch.events(atLeast: 1)
+            #expect(events.first?.type == "MODIFIED")
+            #expect(events.first?.data["10-terway.conflist"] == after.data["10-terway.conflist"])
+            watch.cancel()
+        }
+    }
+
     @Test("create configmap sends protobuf; label and annotate patch it")
     func createLabelAnnotate() async throws {
         try await SandboxHarness.with { harness in
