@@ -207,6 +207,10 @@ struct RequestTests {
             #expect(throttled.status == 429)
             #expect(throttled.json["reason"] as? String == "TooManyRequests")
             #expect(harness.sandbox.requestLog.suffix(2).map(\.status) == [200, 429])
+
+            harness.sandbox.failNextRequests(1, status: 500, matching: .lists)
+            #expect(try await harness.request(.GET, Self.item).status == 200, "a single read is not a list")
+            #expect(try await harness.request(.GET, Self.collection).status == 500)
         }
     }
 

@@ -45,8 +45,11 @@ public struct RequestMatcher: Sendable {
     /// Every request except the public health and version endpoints (the kubectl dispatcher needs `/version`).
     public static let apiRequests = RequestMatcher { !$0.isPublic }
     public static let watches = RequestMatcher { $0.isWatch }
-    /// Collection GETs that are not watches.
-    public static let lists = RequestMatcher { $0.method == "GET" && !$0.isWatch && !$0.isPublic }
+    /// GETs on a collection (`.../configmaps`) that are not watches.
+    public static let lists = RequestMatcher { line in
+        let plurals = Set(ResourceCatalog().resources.map(\.name.plural))
+        return line.method == "GET" && !line.isWatch && plurals.contains(String(line.path.split(separator: "/").last ?? ""))
+    }
 
     public static func path(prefix: String) -> RequestMatcher {
         RequestMatcher { $0.path.hasPrefix(prefix) }
