@@ -108,6 +108,10 @@ struct EventBodyTests {
             "uid": "uid-1", "resourceVersion": "4711",
         ])
         #expect(json?["related"] as? [String: String] == ["apiVersion": "v1", "kind": "Node", "name": "node-a"])
+
+        // A deleted ConfigMap is known by name only: no uid or version is claimed.
+        let byName = try JSONSerialization.jsonObject(with: JSONEncoder().encode(ObjectReference.configMap(namespace: "kube-system", name: "eni-config")))
+        #expect(byName as? [String: String] == ["apiVersion": "v1", "kind": "ConfigMap", "namespace": "kube-system", "name": "eni-config"])
         try await client.shutdown()
     }
 }

@@ -292,6 +292,12 @@ struct KubeConfigTests {
         )
         #expect(connection.server == "https://second.example.com")
         #expect(connection.tokenSource?.token() == "first-token")
+
+        #expect(throws: ClusterConnectionError(
+            message: "none of the kubeconfig files in KUBECONFIG exists: \(missing):\(missing)2"
+        )) {
+            try ClusterConnection.resolve(kubeconfig: nil, context: nil, environment: ["KUBECONFIG": "\(missing):\(missing)2"])
+        }
     }
 
     @Test func resolveChoosesFlagThenKUBECONFIGThenInCluster() throws {

@@ -55,6 +55,7 @@ public struct Watcher: AsyncSequence, Sendable {
         var random = SystemRandomNumberGenerator()
         var pending: [WatcherStateMachine.Action] = []
         var stream: WatchEventStream.AsyncIterator?
+        var started = false
 
         init(watcher: Watcher) {
             self.watcher = watcher
@@ -63,7 +64,8 @@ public struct Watcher: AsyncSequence, Sendable {
 
         /// The next change of the ConfigMap's state; nil once the task is cancelled.
         public mutating func next() async -> WatchDelivery? {
-            if machine.counters.lists == 0 {
+            if !started {
+                started = true
                 feed(.start)
             }
             while !Task.isCancelled {
@@ -104,6 +106,7 @@ public struct Watcher: AsyncSequence, Sendable {
         private mutating func feed(_ input: WatcherStateMachine.Input) {
             let actions = machine.handle(input, now: .now, using: &random)
             pending.append(contentsOf: actions)
+            // The machine only waits after a failure, which it has just recorded.
             if let failure = machine.lastFailure, case .sleep(let delay) = actions.last {
                 watcher.logger.warning(
                     "\(failure.operation.rawValue) failed: \(failure.error); retrying in \(delay.secondsText)",
@@ -128,7 +131,7 @@ public struct Watcher: AsyncSequence, Sendable {
                     namespace: watcher.namespace, name: watcher.name, resourceVersion: version
                 )
                 return .listSucceeded(result)
-            } catch let error as KubeAPIError {
+            } catch let error as KubeAPIError where !Task.isCancelled {
                 return .listFailed(error)
             } catch {
                 return nil
@@ -142,7 +145,7 @@ public struct Watcher: AsyncSequence, Sendable {
                 )
                 stream = events.makeAsyncIterator()
                 return .watchOpened
-            } catch let error as KubeAPIError {
+            } catch let error as KubeAPIError where !Task.isCancelled {
                 return .watchFailed(error)
             } catch {
                 return nil
@@ -155,9 +158,11 @@ public struct Watcher: AsyncSequence, Sendable {
             }
             defer { stream = events }
             do {
-                guard let event = try await events.next() else { return .watchClosed }
-                return .watchEvent(event)
-            } catch let error as KubeAPIError {
+                let event = try await events.next()
+                // A cancelled read may look like the end of the stream: not the server's doing.
+                guard !Task.isCancelled else { return nil }
+                return event.map { .watchEvent($0) } ?? .watchClosed
+            } catch let error as KubeAPIError where !Task.isCancelled {
                 return .watchFailed(error)
             } catch {
                 return nil

@@ -147,7 +147,7 @@ public struct WatcherStateMachine: Sendable {
         case (.listSucceeded(let result), .listing):
             return listSucceeded(result, using: &random)
         case (.listFailed(let error), .listing(let version)):
-            return fail(error, during: .list, listedAt: version, now: now, using: &random)
+            return fail(error, retrying: .list(resourceVersion: version), now: now, using: &random)
         case (.watchOpened, .openingWatch):
             phase = .watching(openedAt: now, events: 0)
             activeFailure = nil
@@ -161,11 +161,11 @@ public struct WatcherStateMachine: Sendable {
                 let error = KubeAPIError.connection(
                     "the server closed the watch after \(lasted.secondsText) without sending an event"
                 )
-                return fail(error, during: .watch, listedAt: nil, now: now, using: &random)
+                return fail(error, retrying: .watch, now: now, using: &random)
             }
             return perform(.watch, using: &random)
         case (.watchFailed(let error), .openingWatch), (.watchFailed(let error), .watching):
-            return fail(error, during: .watch, listedAt: nil, now: now, using: &random)
+            return fail(error, retrying: .watch, now: now, using: &random)
         case (.timerFired, .waiting(let request)):
             return perform(request, using: &random)
         default:
@@ -236,7 +236,7 @@ public struct WatcherStateMachine: Sendable {
                 status: status,
                 retryAfter: status.retryAfterSeconds.map { .seconds($0) }
             )
-            return fail(.status(failure), during: .watch, listedAt: nil, now: now, using: &random)
+            return fail(.status(failure), retrying: .watch, now: now, using: &random)
         case .added(let object), .modified(let object):
             resumeResourceVersion = object.resourceVersion
             candidate = .applied(object)
@@ -295,22 +295,24 @@ public struct WatcherStateMachine: Sendable {
         }
     }
 
-    /// Records the failure, backs off, and arranges the request to make after the wait.
-    /// `listedAt` is the version the failed list asked for.
+    /// Records the failure of `failed`, backs off, and arranges the request to make after the wait.
     private mutating func fail(
         _ error: KubeAPIError,
-        during operation: Operation,
-        listedAt listVersion: String?,
+        retrying failed: Request,
         now: ContinuousClock.Instant,
         using random: inout some RandomNumberGenerator
     ) -> [Action] {
+        let operation: Operation
+        switch failed {
+        case .list: operation = .list
+        case .watch: operation = .watch
+        }
         counters.failures += 1
         let failure = Failure(operation: operation, error: error, at: now)
         lastFailure = failure
         activeFailure = failure
 
         var actions: [Action] = []
-        let retrySame: Request = operation == .list ? .list(resourceVersion: listVersion) : .watch
         let next: Request
         switch Self.recovery(for: error) {
         case .versionUnavailable:
@@ -318,12 +320,12 @@ public struct WatcherStateMachine: Sendable {
             // read; a watch that cannot resume lists again from the last version.
             next = .list(resourceVersion: operation == .list ? nil : resumeResourceVersion)
         case .resynchronize:
-            next = operation == .list ? retrySame : .list(resourceVersion: resumeResourceVersion)
+            next = operation == .list ? failed : .list(resourceVersion: resumeResourceVersion)
         case .reauthenticate:
             actions.append(.reloadCredentials)
-            next = retrySame
+            next = failed
         case .retry:
-            next = retrySame
+            next = failed
         }
 
         var delay = backoff.nextDelay(now: now, using: &random)
