@@ -1,1 +1,0 @@
-// The KubeAPI module: see Package.swift for its job. Its sources arrive with the issue that builds it.
