@@ -73,6 +73,7 @@ let package = Package(
                 "ENIConfig", "ConfigMapSource", "NodeFiles", "KubeAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -87,6 +88,8 @@ let package = Package(
         ),
         // In-process benchmark of validate + render on a ConfigMap near the 1 MiB API limit.
         .executableTarget(name: "eni-config-bench", dependencies: ["ENIConfig"]),
+        // Whole-process benchmark of `run` against the sandbox: latency, start-up, idle footprint.
+        .executableTarget(name: "agent-bench", dependencies: ["KubeSandbox"]),
         .testTarget(
             name: "ENIConfigTests",
             dependencies: ["ENIConfig", .product(name: "PropertyBased", package: "swift-property-based")]
@@ -94,7 +97,10 @@ let package = Package(
         .testTarget(name: "ConfigMapSourceTests", dependencies: ["ConfigMapSource"]),
         .testTarget(
             name: "AgentTests",
-            dependencies: ["Agent", "KubeSandbox", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: [
+                "Agent", "KubeSandbox", "eni-config-agent",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         // Rewrites the node file in a loop, or once under a file size limit or as an unprivileged
         // user, for NodeFilesTests to kill or watch fail; never shipped.

@@ -1,4 +1,5 @@
 import ENIConfig
+import KubeAPI
 
 /// One version of eni-config as the agent saw it, already evaluated for this node
 /// (ENIConfig's rules plus the node's plugin binaries).
@@ -57,7 +58,7 @@ public struct Reconciler: Sendable {
 
     public mutating func observe(_ version: ObservedVersion) -> Decision {
         if let appliedVersion = applied?.resourceVersion, let newVersion = version.resourceVersion,
-            ResourceVersionOrder.isOlder(newVersion, than: appliedVersion)
+            ResourceVersionOrder(newVersion, comparedTo: appliedVersion) == .older
         {
             return .none
         }
@@ -109,14 +110,5 @@ public struct Reconciler: Sendable {
     private mutating func startWrite(_ version: ObservedVersion, _ conflist: RenderedConflist) -> Decision {
         inFlight = version
         return .apply(conflist)
-    }
-}
-
-/// Resource versions are opaque strings, but in practice integers that increase; client-go's
-/// reflector compares them as such. A non-integer compares as "not older" so it is never dropped.
-public enum ResourceVersionOrder {
-    public static func isOlder(_ version: String, than other: String) -> Bool {
-        guard let a = UInt64(version), let b = UInt64(other) else { return false }
-        return a < b
     }
 }

@@ -1,14 +1,14 @@
 /// How two resource versions relate. The API calls them opaque, but every real
 /// apiserver hands out etcd revisions, which compare as integers; a version that is
 /// not an integer cannot be ordered, and the watcher relists rather than guess.
-enum ResourceVersionOrder: Equatable {
+public enum ResourceVersionOrder: Equatable {
     case older
     case same
     case newer
     case incomparable
 
     /// How `version` relates to `reference`.
-    init(_ version: String, comparedTo reference: String) {
+    public init(_ version: String, comparedTo reference: String) {
         guard let value = Self.integer(version), let referenceValue = Self.integer(reference) else {
             self = version == reference ? .same : .incomparable
             return

@@ -1,0 +1,86 @@
+import Hummingbird
+import KubeAPI
+import Logging
+import NodeFiles
+import ServiceLifecycle
+import UnixSignals
+import Synchronization
+
+/// Puts the agent together: the cluster client, the watcher, the state, the reconcile loop and
+/// the HTTP endpoints, run as one service group that stops on SIGTERM/SIGINT.
+public final class AgentRuntime: Sendable {
+    public let configuration: AgentConfiguration
+    public let state: AgentState
+    private let client: KubeClient
+    private let watcher: Watcher
+    private let events: EventRecorder
+    private let logger: Logger
+    private let boundPort = BoundPort()
+    private let running = Mutex<ServiceGroup?>(nil)
+
+    public init(configuration: AgentConfiguration, connection: ClusterConnection, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        client = KubeClient(connection: connection)
+        let watcher = Watcher(
+            client: client, namespace: configuration.namespace, name: configuration.configMapName,
+            logger: logger)
+        self.watcher = watcher
+        events = EventRecorder(client: client, nodeName: configuration.nodeName, logger: logger)
+        state = AgentState(
+            node: configuration.nodeName, mode: configuration.mode,
+            directory: CNIDirectory(path: configuration.cniDirectory), metrics: AgentMetrics(),
+            rolloutRestartedAt: configuration.rolloutRestartedAt,
+            watchStatus: { watcher.status })
+    }
+
+    /// The port the endpoints listen on, once they do (useful with `listenPort` 0).
+    public var listeningPort: Int? { boundPort.value.withLock { $0 } }
+
+    /// Stops as SIGTERM does: the watch ends, a write in progress finishes, the endpoints close.
+    public func stop() async {
+        await running.withLock { $0 }?.triggerGracefulShutdown()
+    }
+
+    /// Runs until `stop()`, a signal in `gracefulShutdownSignals` arrives or the calling task is cancelled.
+    public func run(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint]) async throws {
+        logger.notice(
+            "eni-config-agent starting",
+            metadata: [
+                "node": "\(configuration.nodeName)", "mode": "\(configuration.mode.rawValue)",
+                "configmap": "\(configuration.namespace)/\(configuration.configMapName)",
+                "nodeFile": "\(state.directory.nodeFilePath)",
+                "rolloutRestartedAt": "\(configuration.rolloutRestartedAt ?? "none")",
+            ])
+        let app = Application(
+            router: AgentEndpoints.router(state: state),
+            configuration: .init(address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: nil),
+            onServerRunning: { [boundPort] channel in
+                boundPort.value.withLock { $0 = channel.localAddress?.port }
+            },
+            logger: logger)
+        let loop = ReconcileLoop(configuration: configuration, state: state, deliveries: watcher, events: events, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: app),
+                ],
+                gracefulShutdownSignals: gracefulShutdownSignals,
+                logger: logger))
+        running.withLock { $0 = group }
+        do {
+            try await group.run()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        logger.notice("eni-config-agent stopped; the node file stays")
+    }
+}
+
+/// Where the HTTP server's bound port lands once it listens (a class, so the server's callback can hold it).
+private final class BoundPort: Sendable {
+    let value = Mutex<Int?>(nil)
+}

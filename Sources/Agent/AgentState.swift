@@ -1,0 +1,136 @@
+import ENIConfig
+import FoundationEssentials
+import KubeAPI
+import NodeFiles
+
+/// Everything the agent knows, in one place, shared by the reconcile loop and the HTTP endpoints.
+public actor AgentState {
+    nonisolated public let node: String
+    nonisolated public let directory: CNIDirectory
+    nonisolated public let metrics: AgentMetrics
+    nonisolated public let rolloutRestartedAt: String?
+    private var reconciler: Reconciler
+    private var findings: [Diagnostic] = []
+    private let watchStatus: @Sendable () -> Watcher.Status
+    /// The watcher's counts already added to the Prometheus counters.
+    private var counted = (watchRestarts: 0, relists: 0)
+    /// False once the reconcile loop has ended for any reason but shutdown: `/healthz` then fails.
+    private var loopAlive = true
+
+    public init(
+        node: String, mode: ApplyMode, directory: CNIDirectory, metrics: AgentMetrics, rolloutRestartedAt: String?,
+        watchStatus: @escaping @Sendable () -> Watcher.Status
+    ) {
+        self.watchStatus = watchStatus
+        self.node = node
+        self.directory = directory
+        self.metrics = metrics
+        self.rolloutRestartedAt = rolloutRestartedAt
+        self.reconciler = Reconciler(mode: mode)
+    }
+
+    public var mode: ApplyMode { reconciler.mode }
+    public var applied: AppliedVersion? { reconciler.applied }
+
+    func observe(_ version: ObservedVersion) -> Reconciler.Decision {
+        let decision = reconciler.observe(version)
+        metrics.configValid.set(version.conflist == nil ? 0.0 : 1.0)
+        if case .reportInvalid = decision { metrics.invalidVersions.increment() }
+        metrics.pendingChange.set(reconciler.pending ? 1.0 : 0.0)
+        return decision
+    }
+
+    func observeDeletion() {
+        reconciler.observeDeletion()
+    }
+
+    func applySucceeded(wrote: Bool, at date: Date) {
+        reconciler.applySucceeded(at: date.timeIntervalSince1970)
+        if wrote { metrics.applies.increment() }
+        metrics.lastApplyTimestamp.set(date.timeIntervalSince1970)
+        metrics.pendingChange.set(reconciler.pending ? 1.0 : 0.0)
+        if let applied = reconciler.applied {
+            metrics.setApplied(sha256: applied.conflist.sha256, resourceVersion: applied.resourceVersion)
+        }
+    }
+
+    func applyFailed() {
+        reconciler.applyFailed()
+        metrics.writeFailures.increment()
+    }
+
+    func retryDecision() -> Reconciler.Decision {
+        reconciler.retry()
+    }
+
+    func setFindings(_ diagnostics: [Diagnostic]) {
+        findings = diagnostics
+    }
+
+    /// The watcher counts lists and watches; the Prometheus counters catch up with it here.
+    private func watchHealth() -> WatchHealth {
+        let status = watchStatus()
+        let counters = status.counters
+        if counters.watchRestarts > counted.watchRestarts {
+            metrics.watchRestarts.increment(by: Int64(counters.watchRestarts - counted.watchRestarts))
+        }
+        if counters.relists > counted.relists {
+            metrics.relists.increment(by: Int64(counters.relists - counted.relists))
+        }
+        counted = (counters.watchRestarts, counters.relists)
+        var health = WatchHealth()
+        health.connected = status.activeFailure == nil && counters.lists > 0
+        health.lastError = status.activeFailure.map { "\($0.operation.rawValue): \($0.error)" }
+        health.watchRestarts = counters.watchRestarts
+        health.relists = counters.relists
+        return health
+    }
+
+    /// Brings the metrics up to date before a scrape.
+    public func refreshMetrics() {
+        _ = watchHealth()
+        _ = readiness()
+    }
+
+    func loopEnded() {
+        loopAlive = false
+    }
+
+    public var isAlive: Bool { loopAlive }
+
+    /// Reads the node file each time: readiness must notice a file changed behind the agent's back.
+    public func readiness() -> Readiness {
+        let readiness = Readiness.check(
+            applied: reconciler.applied, latest: reconciler.latest,
+            nodeFile: try? directory.currentNodeFile(), nodeFilePath: directory.nodeFilePath)
+        metrics.ready.set(readiness.isReady ? 1.0 : 0.0)
+        return readiness
+    }
+
+    public func status() -> AgentStatus {
+        let nodeFile = try? directory.currentNodeFile()
+        let readiness = readiness()
+        let reason: String? = if case .notReady(let why) = readiness { why } else { nil }
+        return AgentStatus(
+            node: node,
+            mode: reconciler.mode,
+            ready: readiness.isReady,
+            reason: reason,
+            pending: reconciler.pending,
+            configMapDeleted: reconciler.configMapDeleted,
+            applied: reconciler.applied.map {
+                AgentStatus.Applied(
+                    resourceVersion: $0.resourceVersion, sha256: $0.conflist.sha256,
+                    appliedAt: Date(timeIntervalSince1970: $0.appliedAt).formatted(.iso8601))
+            },
+            latest: reconciler.latest.map {
+                AgentStatus.Latest(resourceVersion: $0.resourceVersion, valid: $0.conflist != nil, sha256: $0.conflist?.sha256, diagnostics: $0.diagnostics)
+            },
+            nodeFile: AgentStatus.NodeFile(
+                path: directory.nodeFilePath, present: nodeFile != nil,
+                sha256: nodeFile.map(ContentHash.sha256Hex),
+                findings: findings),
+            watch: watchHealth(),
+            rolloutRestartedAt: rolloutRestartedAt)
+    }
+}

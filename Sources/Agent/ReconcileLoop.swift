@@ -1,0 +1,167 @@
+import ENIConfig
+import FoundationEssentials
+import KubeAPI
+import Logging
+import NodeFiles
+import ServiceLifecycle
+
+/// The agent's main job: every state of eni-config the watcher delivers is evaluated for this
+/// node, handed to the apply policy, and the policy's decisions are carried out — a write, an
+/// Event, a log line. A failed write is retried with backoff until a newer version replaces it.
+public struct ReconcileLoop: Service {
+    let configuration: AgentConfiguration
+    let state: AgentState
+    let deliveries: any AsyncSequence<WatchDelivery, Never> & Sendable
+    let events: EventRecorder?
+    let logger: Logger
+
+    public init(
+        configuration: AgentConfiguration, state: AgentState,
+        deliveries: some AsyncSequence<WatchDelivery, Never> & Sendable,
+        events: EventRecorder?, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.state = state
+        self.deliveries = deliveries
+        self.events = events
+        self.logger = logger
+    }
+
+    private enum Input: Sendable {
+        case delivery(WatchDelivery)
+        case retryWrite
+    }
+
+    public func run() async throws {
+        let (inputs, continuation) = AsyncStream<Input>.makeStream()
+        defer { Task { [state] in await state.loopEnded() } }
+        // Graceful shutdown cancels the watch; a write in progress is synchronous and finishes first.
+        try await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    for await delivery in deliveries { continuation.yield(.delivery(delivery)) }
+                    continuation.finish()
+                }
+                var retryDelay = RetryDelay()
+                for await input in inputs {
+                    let wroteOK: Bool?
+                    switch input {
+                    case .delivery(.applied(let object)):
+                        wroteOK = await handle(object)
+                    case .delivery(.absent(let resourceVersion)):
+                        await state.observeDeletion()
+                        logger.warning("eni-config is absent; the node file stays as it is", metadata: ["resourceVersion": "\(resourceVersion)"])
+                        wroteOK = nil
+                    case .retryWrite:
+                        wroteOK = await execute(await state.retryDecision(), object: nil)
+                    }
+                    switch wroteOK {
+                    case false?:
+                        let delay = retryDelay.next()
+                        group.addTask {
+                            try? await Task.sleep(for: delay)
+                            continuation.yield(.retryWrite)
+                        }
+                    case true?: retryDelay = RetryDelay()
+                    case nil: break
+                    }
+                }
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// Evaluates one version for this node: ENIConfig's rules plus the plugin binaries here.
+    private func handle(_ object: ConfigMapObject) async -> Bool? {
+        let data = ConfigMapData(data: object.data, binaryDataKeys: object.binaryDataKeys, resourceVersion: object.resourceVersion)
+        let evaluation = evaluate(data)
+        var diagnostics = evaluation.diagnostics
+        if let conflist = evaluation.conflist {
+            diagnostics += checkPluginBinaries(conflist.pluginTypes, in: configuration.cniBinDirectory)
+        }
+        let version = ObservedVersion(resourceVersion: object.resourceVersion, diagnostics: diagnostics, conflist: evaluation.conflist)
+        let decision = await state.observe(version)
+        return await execute(decision, object: object)
+    }
+
+    /// Carries out one decision; returns whether a write happened and succeeded (nil: no write).
+    private func execute(_ decision: Reconciler.Decision, object: ConfigMapObject?) async -> Bool? {
+        let regarding = object.map(ObjectReference.configMap)
+            ?? .configMap(namespace: configuration.namespace, name: configuration.configMapName)
+        switch decision {
+        case .none:
+            return nil
+        case .reportInvalid(let diagnostics):
+            for diagnostic in diagnostics { logger.log(level: diagnostic.severity == .error ? .error : .warning, "\(diagnostic)") }
+            logger.error("eni-config version rejected; the node file stays as it is", metadata: ["resourceVersion": "\(object?.resourceVersion ?? "")"])
+            await post(.warning, reason: "InvalidConfig", action: "Validate", note: EventNote.invalid(diagnostics), regarding: regarding)
+            return nil
+        case .reportPending(let conflist):
+            logger.notice(
+                "a valid new eni-config waits for the next rollout restart (apply mode on-start)",
+                metadata: ["sha256": "\(conflist.sha256)", "resourceVersion": "\(object?.resourceVersion ?? "")"])
+            await post(.normal, reason: "PendingRestart", action: "Validate", note: EventNote.pending(conflist), regarding: regarding)
+            return nil
+        case .apply(let conflist):
+            return await write(conflist, resourceVersion: object?.resourceVersion, regarding: regarding)
+        }
+    }
+
+    private func write(_ conflist: RenderedConflist, resourceVersion: String?, regarding: ObjectReference) async -> Bool {
+        let directory = state.directory
+        do {
+            let outcome = try directory.write(conflist)
+            let now = Date()
+            if let stateDirectory = configuration.stateDirectory {
+                try LastGoodStore(directory: stateDirectory).record(conflist, resourceVersion: resourceVersion, appliedAt: now)
+            }
+            await state.applySucceeded(wrote: outcome.wroteNodeFile, at: now)
+            await state.setFindings(directory.inspect())
+            logger.notice(
+                outcome.wroteNodeFile ? "node file written" : "node file already up to date",
+                metadata: ["path": "\(directory.nodeFilePath)", "sha256": "\(conflist.sha256)", "resourceVersion": "\(resourceVersion ?? "")"])
+            if outcome.wroteNodeFile {
+                await post(.normal, reason: "Applied", action: "Apply", note: EventNote.applied(conflist, path: directory.nodeFilePath), regarding: regarding)
+            }
+            return true
+        } catch {
+            await state.applyFailed()
+            logger.error("writing the node file failed; the previous file stays", metadata: ["error": "\(error)"])
+            await post(.warning, reason: "WriteFailed", action: "Apply", note: "\(error)", regarding: regarding)
+            return false
+        }
+    }
+
+    private func post(_ type: EventReport.EventType, reason: String, action: String, note: String, regarding: ObjectReference) async {
+        guard let events else { return }
+        await events.record(EventReport(type: type, reason: reason, action: action, note: note, regarding: regarding))
+    }
+}
+
+/// Waits between retries of a failed write: 1 s doubling to 30 s.
+struct RetryDelay {
+    private var seconds = 1
+
+    mutating func next() -> Duration {
+        defer { seconds = min(seconds * 2, 30) }
+        return .seconds(seconds)
+    }
+}
+
+/// Event notes: short, and only about our two keys.
+enum EventNote {
+    static func invalid(_ diagnostics: [Diagnostic]) -> String {
+        let errors = diagnostics.errors
+        let first = errors.prefix(3).map(\.description).joined(separator: "; ")
+        let more = errors.count > 3 ? " (and \(errors.count - 3) more: see /status)" : ""
+        return "eni-config rejected, the node file stays as it was: \(first)\(more)"
+    }
+
+    static func pending(_ conflist: RenderedConflist) -> String {
+        "eni-config sha256 \(conflist.sha256.prefix(12)) is valid and waits for `kubectl rollout restart daemonset terway-eniip -n kube-system`"
+    }
+
+    static func applied(_ conflist: RenderedConflist, path: String) -> String {
+        "wrote \(path) sha256 \(conflist.sha256.prefix(12)) (chain \(conflist.pluginTypes.joined(separator: ", ")))"
+    }
+}
