@@ -1,7 +1,7 @@
 // Whole-process benchmarks of `eni-config-agent run` against the sandbox API server on loopback:
 //
 //   swift build -c release --product eni-config-agent --product agent-bench
-//   .build/release/agent-bench [--edits 1000] [--idle-seconds 10] [--agent .build/release/eni-config-agent]
+//   .build/release/agent-bench [--edits 1000] [--gap-ms 50] [--idle-seconds 10] [--agent .build/release/eni-config-agent]
 //
 // 1. exec → first node file: from spawning `run` to the rename of 10-terway.conflist (inotify).
 // 2. API write → node file renamed, over N edits in live mode (p50 / p99 / max).
@@ -14,6 +14,9 @@ struct Options {
     var edits = 1000
     var idleSeconds = 10
     var agent = ".build/release/eni-config-agent"
+    /// Pause between edits, so each edit is measured alone rather than queued behind the
+    /// previous one's directory fsync and last-good record (0: back to back).
+    var gapMilliseconds = 50
 
     init(_ arguments: [String]) {
         var index = 1
@@ -22,6 +25,7 @@ struct Options {
             case "--edits": edits = Int(arguments[index + 1]) ?? edits
             case "--idle-seconds": idleSeconds = Int(arguments[index + 1]) ?? idleSeconds
             case "--agent": agent = arguments[index + 1]
+            case "--gap-ms": gapMilliseconds = Int(arguments[index + 1]) ?? gapMilliseconds
             default: break
             }
             index += 2
@@ -147,6 +151,7 @@ print(String(format: "exec → first node file: %.1f ms", milliseconds(firstFile
 // 2. API write → node file renamed, in live mode.
 var latencies: [Double] = []
 for edit in 1...options.edits {
+    if options.gapMilliseconds > 0 { try await Task.sleep(for: .milliseconds(options.gapMilliseconds)) }
     let started = ContinuousClock.now
     try sandbox.updateConfigMap(namespace: "kube-system", name: "eni-config") { configMap in
         configMap.data["10-terway.conflist"] = configMap.data["10-terway.conflist"]!
@@ -157,8 +162,8 @@ for edit in 1...options.edits {
 }
 latencies.sort()
 print(String(
-    format: "API write → node file renamed, %d edits: p50 %.2f ms, p99 %.2f ms, max %.2f ms",
-    latencies.count, percentile(latencies, 0.5), percentile(latencies, 0.99), latencies.last!))
+    format: "API write → node file renamed, %d edits %d ms apart: p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+    latencies.count, options.gapMilliseconds, percentile(latencies, 0.5), percentile(latencies, 0.99), latencies.last!))
 
 // 3. Idle footprint beside kubectl get --watch on the same object.
 let kubectl = Process()

@@ -102,12 +102,14 @@ import Testing
         }
     }
 
-    @Test func aForbiddenListIsReportedAndRetried() async throws {
+    /// RBAC missing (403) or the ConfigMap's namespace not there yet (404): an operator problem, reported and retried.
+    @Test(arguments: [403, 404])
+    func aFailingListIsReportedAndRetried(status: Int) async throws {
         let harness = try await AgentHarness.start(mode: .onStart) { sandbox in
-            sandbox.failNextRequests(3, status: 403, matching: .lists)
+            sandbox.failNextRequests(3, status: status, matching: .lists)
         }
         defer { Task { await harness.stop() } }
-        try await harness.eventually("the 403 to be reported") { await harness.status().watch.lastError?.contains("403") == true }
+        try await harness.eventually("the \(status) to be reported") { await harness.status().watch.lastError?.contains("\(status)") == true }
         #expect(try await harness.get("/readyz").status == 503)
         try await harness.eventually("the file once the list succeeds", timeout: .seconds(30)) { harness.nodeFile() != nil }
         #expect(await harness.status().watch.lastError == nil)
