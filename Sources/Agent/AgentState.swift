@@ -55,7 +55,6 @@ public actor AgentState {
     }
 
     func applyFailed() {
-        reconciler.applyFailed()
         metrics.writeFailures.increment()
     }
 

@@ -34,7 +34,6 @@ public struct ReconcileLoop: Service {
 
     public func run() async throws {
         let (inputs, continuation) = AsyncStream<Input>.makeStream()
-        defer { Task { [state] in await state.loopEnded() } }
         // Graceful shutdown cancels the watch; a write in progress is synchronous and finishes first.
         try await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
@@ -69,6 +68,7 @@ public struct ReconcileLoop: Service {
                 group.cancelAll()
             }
         }
+        await state.loopEnded()
     }
 
     /// Evaluates one version for this node: ENIConfig's rules plus the plugin binaries here.

@@ -96,12 +96,8 @@ public struct Reconciler: Sendable {
         inFlight = nil
     }
 
-    /// The write failed; the node file is as it was. The same version is tried again on `retry()`.
-    public mutating func applyFailed() {
-        // Keep `inFlight` so a retry writes the same version.
-    }
-
-    /// After a failed write: the decision to try the latest wanted version again, if any.
+    /// After a failed write (the node file is as it was): the decision to write the same
+    /// version again, unless a newer observation has replaced it or it has since succeeded.
     public mutating func retry() -> Decision {
         guard let version = inFlight, let conflist = version.conflist else { return .none }
         return .apply(conflist)

