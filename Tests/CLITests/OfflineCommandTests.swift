@@ -2,28 +2,7 @@ import Foundation
 import Testing
 
 /// terway-render.md's example: what the seed's portmap chain must render to, byte for byte.
-private let portmapRender = """
-    {
-      "cniVersion": "0.4.0",
-      "name": "terway-chainer",
-      "plugins": [
-        {
-          "capabilities": {
-            "bandwidth": true
-          },
-          "type": "terway"
-        },
-        {
-          "capabilities": {
-            "portMappings": true
-          },
-          "externalSetMarkChain": "KUBE-MARK-MASQ",
-          "type": "portmap"
-        }
-      ]
-    }
-
-    """
+private let portmapRender = try! String(contentsOfFile: CLIRunner.example("eni-config.conflist"), encoding: .utf8)
 
 private func fileStat(_ path: String) -> stat? {
     var info = stat()

@@ -23,29 +23,7 @@ private func canonical(parsing text: String) throws -> String {
 @Suite struct CanonicalJSONTests {
     @Test func rendersTheTerwayChainExampleExactly() throws {
         let input = #"{"plugins":[{"type":"terway","capabilities":{"bandwidth":true}},{"type":"portmap","externalSetMarkChain":"KUBE-MARK-MASQ","capabilities":{"portMappings":true}}],"name":"terway-chainer","cniVersion":"0.4.0"}"#
-        let expected = """
-            {
-              "cniVersion": "0.4.0",
-              "name": "terway-chainer",
-              "plugins": [
-                {
-                  "capabilities": {
-                    "bandwidth": true
-                  },
-                  "type": "terway"
-                },
-                {
-                  "capabilities": {
-                    "portMappings": true
-                  },
-                  "externalSetMarkChain": "KUBE-MARK-MASQ",
-                  "type": "portmap"
-                }
-              ]
-            }
-
-            """
-        #expect(try canonical(parsing: input) == expected)
+        #expect(try canonical(parsing: input) == Seed.portmapRender)
     }
 
     @Test func sortsKeysByUTF8BytesAtEveryLevel() {

@@ -1,3 +1,4 @@
+import Foundation
 import ENIConfig
 import Testing
 
@@ -56,28 +57,11 @@ enum Seed {
         """
 
     /// terway-render.md's example: what the portmap use case must render to, byte for byte.
-    static let portmapRender = """
-        {
-          "cniVersion": "0.4.0",
-          "name": "terway-chainer",
-          "plugins": [
-            {
-              "capabilities": {
-                "bandwidth": true
-              },
-              "type": "terway"
-            },
-            {
-              "capabilities": {
-                "portMappings": true
-              },
-              "externalSetMarkChain": "KUBE-MARK-MASQ",
-              "type": "portmap"
-            }
-          ]
-        }
-
-        """
+    /// Kept once, in examples/, where operators see what the node file will hold.
+    static let portmapRender = try! String(
+        contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/eni-config.conflist"),
+        encoding: .utf8)
 }
 
 /// A one-line terway plugin, the same in `10-terway.conf` and `plugins[0]`.
