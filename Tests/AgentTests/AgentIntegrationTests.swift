@@ -106,4 +106,23 @@ import Testing
         #expect(metrics.split(separator: "\n").filter { !$0.hasPrefix("#") }.allSatisfy { $0.hasPrefix("eni_config_agent_") })
         #expect(try await harness.get("/healthz").status == 200)
     }
+
+    @Test func aFailedWriteIsReportedAndRetriedUntilItSucceeds() async throws {
+        // A directory where the node file should be: the rename fails (EISDIR) as a real write failure does.
+        let harness = try await AgentHarness.start(mode: .onStart, startSandbox: false)
+        defer { Task { await harness.stop() } }
+        try FileManager.default.createDirectory(atPath: harness.nodeFilePath, withIntermediateDirectories: true)
+        try await harness.sandbox.start()
+        try await harness.eventually("a WriteFailed event") {
+            harness.sandbox.events(namespace: "kube-system").contains { $0.type == "Warning" && $0.reason == "WriteFailed" }
+        }
+        #expect(try await harness.get("/readyz").status == 503)
+        let failures = try await harness.get("/metrics").body.split(separator: "\n")
+            .first { $0.hasPrefix("eni_config_agent_write_failures_total ") }
+            .flatMap { Double($0.split(separator: " ").last ?? "") }
+        #expect((failures ?? 0) >= 1)
+        try FileManager.default.removeItem(atPath: harness.nodeFilePath)
+        try await harness.eventually("the retried write", timeout: .seconds(10)) { harness.nodeFile()?.contains("portmap") == true }
+        try await harness.eventually("readiness") { try await harness.get("/readyz").status == 200 }
+    }
 }
