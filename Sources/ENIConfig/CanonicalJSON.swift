@@ -7,6 +7,7 @@ public enum CanonicalJSON {
     public static func bytes(_ value: JSONValue) -> [UInt8] {
         var writer = JSONWriter(layout: .canonical)
         writer.write(value)
-        return writer.output + [UInt8(ascii: "\n")]
+        writer.endLine()
+        return writer.output
     }
 }

@@ -30,8 +30,12 @@ struct JSONWriter {
                 writer.write(element.value, depth: depth + 1)
             }
         case .object(let object):
-            let members = layout == .canonical ? object.members.sorted { $0.key.precedesInUTF8Order($1.key) } : object.members
-            writeContainer(open: "{", close: "}", members, depth: depth) { writer, member in
+            let members = object.members
+            // Positions are sorted rather than members: moving a member copies its key and value.
+            let keys = members.map(\.key)
+            let order = layout == .canonical ? keys.indices.sorted { keys[$0].precedesInUTF8Order(keys[$1]) } : Array(keys.indices)
+            writeContainer(open: "{", close: "}", order, depth: depth) { writer, index in
+                let member = members[index]
                 writer.writeString(member.key)
                 writer.append(": ")
                 writer.write(member.value.value, depth: depth + 1)
@@ -60,15 +64,19 @@ struct JSONWriter {
             // A message shows only the start of a long string.
             let bytes = UnsafeBufferPointer(rebasing: utf8.prefix(max(0, byteLimit - output.count)))
             var plainStart = 0
-            for (index, byte) in bytes.enumerated() {
-                guard let escape = JSONStringEscape.required(for: byte) else { continue }
+            for index in bytes.indices where JSONStringEscape.isRequired(for: bytes[index]) {
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart ..< index]))
-                append(escape)
+                append(JSONStringEscape.escape(bytes[index]))
                 plainStart = index + 1
             }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart...]))
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    /// The final newline of a file; appended in place, since a file can be a megabyte.
+    mutating func endLine() {
+        output.append(UInt8(ascii: "\n"))
     }
 
     private mutating func newline(indent: Int) {
