@@ -13,9 +13,10 @@ struct JSONWriter {
     let byteLimit: Int
     private(set) var output: [UInt8] = []
 
-    init(layout: Layout, byteLimit: Int = .max) {
+    init(layout: Layout, byteLimit: Int = .max, reservingCapacity capacity: Int = 0) {
         self.layout = layout
         self.byteLimit = byteLimit
+        output.reserveCapacity(capacity)
     }
 
     mutating func write(_ value: JSONValue, depth: Int = 0) {
@@ -31,14 +32,16 @@ struct JSONWriter {
             }
         case .object(let object):
             let members = object.members
-            // Positions are sorted rather than members: moving a member copies its key and value.
-            let keys = members.map(\.key)
-            let order = layout == .canonical ? keys.indices.sorted { keys[$0].precedesInUTF8Order(keys[$1]) } : Array(keys.indices)
+            // Positions are sorted rather than members, and members are read in place: copying a
+            // member out retains and releases its key and value, and reference counting was
+            // about a third of the time of a large evaluate.
+            let order = layout == .canonical
+                ? members.indices.sorted { members[$0].key.precedesInUTF8Order(members[$1].key) }
+                : Array(members.indices)
             writeContainer(open: "{", close: "}", order, depth: depth) { writer, index in
-                let member = members[index]
-                writer.writeString(member.key)
+                writer.writeString(members[index].key)
                 writer.append(": ")
-                writer.write(member.value.value, depth: depth + 1)
+                writer.write(members[index].value.value, depth: depth + 1)
             }
         }
     }
