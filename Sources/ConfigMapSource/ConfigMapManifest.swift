@@ -21,7 +21,7 @@ public enum ConfigMapManifest {
             }
             for key in ConfigMapData.ourKeys {
                 guard let valueNode = data[key] else { continue }
-                guard let scalar = valueNode.scalar, valueNode.tag.rawValue == Tag.Name.str.rawValue else {
+                guard let scalar = valueNode.scalar, valueNode.yamlType == .str else {
                     throw error(
                         origin, at: valueNode,
                         "data.\(key) must be a string, found \(describe(valueNode)); write the JSON as a block scalar: `\(key): |` followed by the JSON, indented"
@@ -55,7 +55,7 @@ public enum ConfigMapManifest {
     private static func singleDocument(_ text: String, origin: String) throws(ConfigMapSourceError) -> Node {
         var documents: [Node] = []
         do {
-            let parser = try Parser(yaml: text)
+            let parser = try Parser(yaml: text, resolver: .basic)
             while let document = try parser.nextRoot() {
                 if !isEmptyDocument(document) { documents.append(document) }
             }
@@ -91,15 +91,25 @@ public enum ConfigMapManifest {
     }
 
     /// The block scalar's content starts on the line after its `|` indicator, indented by the
-    /// indentation of its first non-blank line.
+    /// indentation of its first non-blank line. The text is read as bytes, and only that far:
+    /// splitting a megabyte manifest into lines of `Character`s took longer than validating it.
     private static func literalLocation(of scalar: Node.Scalar, in text: String) -> KeyTextLocation? {
         guard let mark = scalar.mark else { return nil }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let firstContentLine = mark.line + 1
-        guard firstContentLine <= lines.count else { return nil }
-        for line in lines[(firstContentLine - 1)...] {
-            let indent = line.prefix(while: { $0 == " " }).count
-            if indent < line.count {
+        var line = 1
+        var indent = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\n"):
+                line += 1
+                indent = 0
+            case _ where line < firstContentLine:
+                continue
+            case UInt8(ascii: " "):
+                indent += 1
+            case UInt8(ascii: "\r"):
+                continue  // the end of a CRLF line
+            default:
                 return KeyTextLocation(firstLine: firstContentLine, indent: indent)
             }
         }
@@ -107,7 +117,7 @@ public enum ConfigMapManifest {
     }
 
     private static func isEmptyDocument(_ node: Node) -> Bool {
-        node.tag.rawValue == Tag.Name.null.rawValue
+        node.yamlType == .null
     }
 
     private static func describe(_ node: Node) -> String {
@@ -116,7 +126,7 @@ public enum ConfigMapManifest {
         case .sequence: "a sequence"
         case .alias: "an alias"
         case .scalar:
-            switch Tag.Name(rawValue: node.tag.rawValue) {
+            switch node.yamlType {
             case .bool: "a boolean"
             case .int, .float: "a number"
             case .null: "null"

@@ -4,9 +4,13 @@
 /// parsed; strings are escaped only where JSON requires (`"`, `\`, control characters).
 /// Equal values always give equal bytes, so the bytes' SHA-256 identifies a configuration.
 public enum CanonicalJSON {
-    public static func bytes(_ value: JSONValue) -> [UInt8] {
-        var writer = JSONWriter(layout: .canonical)
+    /// `sizeHint` is about how long the result will be (the text it was parsed from serves):
+    /// reserving it spares the buffer's last doublings, each of which copies everything written
+    /// so far and holds it twice for a moment, a megabyte for a large conflist.
+    public static func bytes(_ value: JSONValue, sizeHint: Int = 0) -> [UInt8] {
+        var writer = JSONWriter(layout: .canonical, reservingCapacity: sizeHint)
         writer.write(value)
-        return writer.output + [UInt8(ascii: "\n")]
+        writer.endLine()
+        return writer.output
     }
 }

@@ -42,9 +42,12 @@ public func evaluate(_ data: ConfigMapData) -> Evaluation {
     guard !diagnostics.hasErrors, let cniVersion = terway?["cniVersion"] else {
         return Evaluation(diagnostics: diagnostics, conflist: nil)
     }
+    // A render is seldom a quarter longer than the text it came from (two-space indent, as
+    // operators mostly write): with that much room its buffer never has to grow.
+    let sizeHint = ((data.conflist ?? data.conf)?.utf8.count ?? 0) * 5 / 4
     return Evaluation(
         diagnostics: diagnostics,
-        conflist: renderConflist(cniVersion: cniVersion, plugins: chain.map(\.object), list: list?.object))
+        conflist: renderConflist(cniVersion: cniVersion, plugins: chain.map(\.object), list: list?.object, sizeHint: sizeHint))
 }
 
 /// By data key (findings about the ConfigMap as a whole first), then by place in the text;

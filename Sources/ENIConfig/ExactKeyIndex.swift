@@ -19,7 +19,11 @@ struct ExactKeyIndex<Value> {
 
     subscript(key: String) -> Value? {
         if let hashed { return hashed[HashedKey(key)] }
-        return scanned.first { $0.key.isByteForByteEqual(to: key) }?.value
+        // By index: `first(where:)` copied (retained and released) every entry it passed.
+        for index in scanned.indices where scanned[index].key.isByteForByteEqual(to: key) {
+            return scanned[index].value
+        }
+        return nil
     }
 
     /// Adds `key`, which the index does not have yet.
@@ -50,18 +54,5 @@ struct ExactKeyIndex<Value> {
             var string = string
             string.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         }
-    }
-}
-
-extension String {
-    /// Equal UTF-8 bytes, unlike `==`, which also equates canonically equivalent spellings.
-    func isByteForByteEqual(to other: String) -> Bool {
-        utf8.count == other.utf8.count && utf8.elementsEqual(other.utf8)
-    }
-
-    /// Byte-wise UTF-8 order, the order Go's `encoding/json` writes map keys in
-    /// (and, equally, Unicode scalar order).
-    func precedesInUTF8Order(_ other: String) -> Bool {
-        utf8.lexicographicallyPrecedes(other.utf8)
     }
 }

@@ -18,8 +18,14 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible, Expressible
 
     public static let root = JSONPath()
 
-    public func appending(_ key: String) -> JSONPath { JSONPath(components + [.key(key)]) }
-    public func appending(_ index: Int) -> JSONPath { JSONPath(components + [.index(index)]) }
+    public func appending(_ key: String) -> JSONPath { appending(.key(key)) }
+    public func appending(_ index: Int) -> JSONPath { appending(.index(index)) }
+
+    private func appending(_ component: Component) -> JSONPath {
+        var path = self
+        path.components.append(component)
+        return path
+    }
 
     /// `$` for the root; keys that are plain identifiers after a dot, others quoted in brackets.
     public var description: String {

@@ -1,9 +1,15 @@
 /// The escapes JSON requires inside a string, shared by the writer and the parser's hints.
 enum JSONStringEscape {
-    /// How a byte must be written inside a JSON string (`\"`, `\\`, `\n`, `\u0001`),
-    /// or nil when it may stand for itself.
-    static func required(for byte: UInt8) -> String? {
-        switch byte {
+    /// Whether a byte must be escaped inside a JSON string: `"`, `\` and the control characters.
+    /// The writer asks this of every byte it writes, so it is one cheap test.
+    static func isRequired(for byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    /// How a byte for which `isRequired(for:)` holds is written: `\"`, `\\`, `\n`, `\u0001`.
+    static func escape(_ byte: UInt8) -> String {
+        precondition(isRequired(for: byte), "only \", \\ and control characters are escaped")
+        return switch byte {
         case UInt8(ascii: "\""): "\\\""
         case UInt8(ascii: "\\"): "\\\\"
         case 0x08: "\\b"
@@ -11,8 +17,7 @@ enum JSONStringEscape {
         case 0x0A: "\\n"
         case 0x0C: "\\f"
         case 0x0D: "\\r"
-        case 0..<0x20: "\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
-        default: nil
+        default: "\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
         }
     }
 }

@@ -13,9 +13,10 @@ struct JSONWriter {
     let byteLimit: Int
     private(set) var output: [UInt8] = []
 
-    init(layout: Layout, byteLimit: Int = .max) {
+    init(layout: Layout, byteLimit: Int = .max, reservingCapacity capacity: Int = 0) {
         self.layout = layout
         self.byteLimit = byteLimit
+        output.reserveCapacity(capacity)
     }
 
     mutating func write(_ value: JSONValue, depth: Int = 0) {
@@ -30,11 +31,17 @@ struct JSONWriter {
                 writer.write(element.value, depth: depth + 1)
             }
         case .object(let object):
-            let members = layout == .canonical ? object.members.sorted { $0.key.precedesInUTF8Order($1.key) } : object.members
-            writeContainer(open: "{", close: "}", members, depth: depth) { writer, member in
-                writer.writeString(member.key)
+            let members = object.members
+            // Positions are sorted rather than members, and members are read in place: copying a
+            // member out retains and releases its key and value, and reference counting was
+            // about a third of the time of a large evaluate.
+            let order = layout == .canonical
+                ? members.indices.sorted { members[$0].key.precedesInUTF8Order(members[$1].key) }
+                : Array(members.indices)
+            writeContainer(open: "{", close: "}", order, depth: depth) { writer, index in
+                writer.writeString(members[index].key)
                 writer.append(": ")
-                writer.write(member.value.value, depth: depth + 1)
+                writer.write(members[index].value.value, depth: depth + 1)
             }
         }
     }
@@ -60,15 +67,19 @@ struct JSONWriter {
             // A message shows only the start of a long string.
             let bytes = UnsafeBufferPointer(rebasing: utf8.prefix(max(0, byteLimit - output.count)))
             var plainStart = 0
-            for (index, byte) in bytes.enumerated() {
-                guard let escape = JSONStringEscape.required(for: byte) else { continue }
+            for index in bytes.indices where JSONStringEscape.isRequired(for: bytes[index]) {
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart ..< index]))
-                append(escape)
+                append(JSONStringEscape.escape(bytes[index]))
                 plainStart = index + 1
             }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart...]))
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    /// The final newline of a file; appended in place, since a file can be a megabyte.
+    mutating func endLine() {
+        output.append(UInt8(ascii: "\n"))
     }
 
     private mutating func newline(indent: Int) {

@@ -6,8 +6,9 @@ public let renderedNetworkName = "terway-chainer"
 /// name `terway-chainer`, the plugins in order without their own `name` and `cniVersion`
 /// (the runtime overwrites those with the list's), and the list's `disableCheck` /
 /// `disableGC` when set. `CanonicalJSON` sorts keys and keeps numbers as written, so the
-/// bytes depend on the configuration only, never on how it was formatted.
-func renderConflist(cniVersion: JSONNode, plugins: [JSONObject], list: JSONObject?) -> RenderedConflist {
+/// bytes depend on the configuration only, never on how it was formatted. `sizeHint`: see
+/// `CanonicalJSON.bytes`.
+func renderConflist(cniVersion: JSONNode, plugins: [JSONObject], list: JSONObject?, sizeHint: Int) -> RenderedConflist {
     let renderedPlugins = plugins.map { plugin in
         rendered(.object(JSONObject(members: plugin.members.filter { $0.key != "name" && $0.key != "cniVersion" })))
     }
@@ -18,7 +19,7 @@ func renderConflist(cniVersion: JSONNode, plugins: [JSONObject], list: JSONObjec
         member("plugins", rendered(.array(renderedPlugins))),
     ] + flags)
     return RenderedConflist(
-        bytes: CanonicalJSON.bytes(.object(document)),
+        bytes: CanonicalJSON.bytes(.object(document), sizeHint: sizeHint),
         pluginTypes: plugins.map { $0["type"]?.value.stringValue ?? "" })
 }
 

@@ -25,8 +25,15 @@ private func sysctlKeyDiagnostics(_ plugin: PluginSite) -> [Diagnostic] {
 }
 
 /// The plugin turns every "." into "/" (so ".." cannot survive to climb out), joins the key to
-/// "/proc/sys" and requires the result to start with "/proc/sys/net/".
+/// "/proc/sys" and requires the result to start with "/proc/sys/net/": the first component,
+/// between separators, must be "net" and another must follow. Read as bytes, and only as far
+/// as that takes: splitting each of thousands of keys into components cost more than every
+/// other rule together.
 private func isNetworkSysctl(_ key: String) -> Bool {
-    let components = key.split(whereSeparator: { $0 == "." || $0 == "/" })
-    return components.count >= 2 && components[0] == "net"
+    let isSeparator = { (byte: UInt8) in byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/") }
+    return key.withUTF8Bytes { bytes in
+        let first = bytes.drop(while: isSeparator)
+        let afterFirst = first.drop(while: { !isSeparator($0) })
+        return first[..<afterFirst.startIndex].elementsEqual("net".utf8) && afterFirst.contains { !isSeparator($0) }
+    }
 }

@@ -47,6 +47,22 @@ indirect enum ValueShape: Sendable {
         }
     }
 
+    /// Whether `value` has this shape all the way down: the quick answer for the common case,
+    /// a value without a problem, before `diagnostics` spends paths and messages on one with.
+    func admits(_ value: JSONValue) -> Bool {
+        guard accepts(value) else { return false }
+        switch (self, value) {
+        case (.array(let item), .array(let items)):
+            return items.allSatisfy { item.admits($0.value) }
+        case (.map(let valueShape), .object(let object)):
+            return object.members.allSatisfy { valueShape.admits($0.value.value) }
+        case (.object(let members), .object(let object)):
+            return members.allSatisfy { member, shape in object[member].map { shape.admits($0.value) } ?? true }
+        default:
+            return true
+        }
+    }
+
     /// How a message names the value being checked.
     enum Role {
         case member, item, value
@@ -100,10 +116,11 @@ indirect enum ValueShape: Sendable {
 
 /// Checks the listed members of a plugin, each as its shape, reporting under `rule`.
 func shapeDiagnostics(_ fields: FieldShapes, in plugin: PluginSite, rule: RuleID) -> [Diagnostic] {
-    fields.flatMap { member, shape in
-        plugin.object[member].map {
-            shape.diagnostics(of: $0, named: member, path: plugin.path.appending(member), rule: rule, key: plugin.key)
-        } ?? []
+    fields.flatMap { member, shape -> [Diagnostic] in
+        // `admits` answers for a good value, the common case, without building paths and messages:
+        // a `sysctl` map of thousands of values made those the main cost of the rules.
+        guard let node = plugin.object[member], !shape.admits(node.value) else { return [] }
+        return shape.diagnostics(of: node, named: member, path: plugin.path.appending(member), rule: rule, key: plugin.key)
     }
 }
 

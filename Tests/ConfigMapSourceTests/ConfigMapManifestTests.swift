@@ -69,6 +69,9 @@ private let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         ("apiVersion: v1\nkind: ConfigMap\ndata:\n  a: [1\n", "cm.yaml:", "not valid YAML or JSON"),
         ("apiVersion: v1\nkind: ConfigMap\ndata:\n  10-terway.conf: {\"type\": \"terway\"}\n", "cm.yaml:4:19", "data.10-terway.conf must be a string, found a mapping; write the JSON as a block scalar"),
         ("apiVersion: v1\nkind: ConfigMap\ndata:\n  10-terway.conf: 42\n", "cm.yaml:4:19", "data.10-terway.conf must be a string, found a number"),
+        ("apiVersion: v1\nkind: ConfigMap\ndata:\n  10-terway.conf: true\n", "cm.yaml:4:19", "data.10-terway.conf must be a string, found a boolean"),
+        ("apiVersion: v1\nkind: ConfigMap\ndata:\n  10-terway.conflist: ~\n", "cm.yaml:4:23", "data.10-terway.conflist must be a string, found null"),
+        ("apiVersion: v1\nkind: ConfigMap\ndata:\n  10-terway.conf: !!int 7\n", "cm.yaml:4:19", "data.10-terway.conf must be a string, found a number"),
         ("apiVersion: v1\nkind: ConfigMap\ndata: [a]\n", "cm.yaml:3:7", "`data` must be a mapping of key to string, found a sequence"),
         ("kind: ConfigMap\napiVersion: v1\ndata:\n  10-terway.conf: a\n  10-terway.conf: b\n", "cm.yaml:", "not valid YAML or JSON: duplicate keys \"10-terway.conf\" in one mapping: keep one of each"),
         ("- just\n- a list\n", "cm.yaml:1:1", "expected a ConfigMap manifest (a mapping with kind, apiVersion, data), found a sequence"),
@@ -80,6 +83,31 @@ private let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent
             guard let error = error as? ConfigMapSourceError else { return false }
             return error.location.hasPrefix(location) && error.message.hasPrefix(message)
         }
+    }
+
+    /// Scalars are typed by the YAML 1.1 rules only where the type matters (see `Node.yamlType`):
+    /// quoted and explicitly tagged strings are strings, and an empty document is no document.
+    @Test func quotedAndTaggedScalarsAreStringsAndEmptyDocumentsAreSkipped() throws {
+        let yaml = """
+            ---
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            data:
+              10-terway.conf: "42"
+              10-terway.conflist: !!str true
+            ...
+            """
+        let loaded = try ConfigMapManifest.parse(yaml, origin: "cm.yaml")
+        #expect(loaded.data.conf == "42")
+        #expect(loaded.data.conflist == "true")
+    }
+
+    @Test func blockScalarLocationsAreFoundInCRLFManifestsAndAfterBlankLines() throws {
+        let yaml = "apiVersion: v1\r\nkind: ConfigMap\r\ndata:\r\n  10-terway.conf: |\r\n\r\n      {\"type\": \"terway\"}\r\n"
+        let loaded = try ConfigMapManifest.parse(yaml, origin: "cm.yaml")
+        #expect(loaded.data.conf == "\n{\"type\": \"terway\"}\n")
+        #expect(loaded.keyLocations[ConfigMapData.confKey] == KeyTextLocation(firstLine: 5, indent: 6))
     }
 
     @Test func otherKeysMayHoldAnythingAndNeverReachTheResult() throws {

@@ -66,6 +66,18 @@ import Testing
         #expect(findings.first?.message == #""kernel.panic" is not a network sysctl; tuning sets only keys under net., e.g. "net.ipv6.conf.all.disable_ipv6""#)
     }
 
+    /// tuning maps "." to "/", joins the key to /proc/sys and cleans the path: empty components
+    /// vanish, and the first remaining one must be "net" with another after it.
+    @Test(arguments: [
+        ("net.ipv4.ip_forward", true), ("/net/ipv4/ip_forward", true), (".net..ipv4", true), ("net/x", true),
+        ("net", false), ("net.", false), ("net./", false), ("network.x", false), ("ne.t", false), ("", false), ("..", false),
+        ("kernel.net.x", false), ("nét.x", false),
+    ])
+    func sysctlKeyComponentsAreReadAsTuningReadsThem(key: String, isNetwork: Bool) {
+        let plugin = #"{"type": "tuning", "sysctl": {"\#(key)": "1"}}"#
+        #expect(evaluateChain(plugin).findings(.tuningSysctlKey).isEmpty == isNetwork)
+    }
+
     @Test func sysctlValuesMustBeStrings() {
         let plugin = #"{"type": "tuning", "sysctl": {"net.ipv6.conf.all.disable_ipv6": 1}}"#
         let text = conflist([plugin])

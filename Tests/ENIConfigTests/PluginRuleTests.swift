@@ -57,6 +57,16 @@ import Testing
         #expect(evaluateChain(#"{"type": "x", "ipam": {"type": "host-local", "subnet": "10.0.0.0/8"}, "dns": {"search": ["a"]}}"#).diagnostics.isEmpty)
     }
 
+    /// A problem three levels down (object, array, item) among good values is still found:
+    /// the quick check that skips good values must not skip it.
+    @Test func aWrongItemDeepInsideAFieldIsFound() {
+        let plugin = #"{"type": "x", "ipam": {"type": "host-local"}, "dns": {"domain": "a", "nameservers": ["8.8.8.8", 53], "search": ["b"]}}"#
+        let text = conflist([plugin])
+        expectSingle(
+            evaluateChain(plugin), .pluginField, path: "plugins[1].dns.nameservers[1]", at: position(of: "53]", in: text),
+            message: #"each item of "dns.nameservers" must be a string, found 53; write it as a string: "53""#)
+    }
+
     @Test func keysTheRuntimeFillsInAreWarnedAbout() {
         let plugin = #"{"type": "portmap", "runtimeConfig": {"portMappings": []}, "cni.dev/valid-attachments": [], "args": {}, "prevResult": {}}"#
         let text = conflist([plugin])
