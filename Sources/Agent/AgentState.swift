@@ -99,16 +99,19 @@ public actor AgentState {
 
     /// Reads the node file each time: readiness must notice a file changed behind the agent's back.
     public func readiness() -> Readiness {
+        readiness(of: try? directory.currentNodeFile())
+    }
+
+    private func readiness(of nodeFile: [UInt8]?) -> Readiness {
         let readiness = Readiness.check(
-            applied: reconciler.applied, latest: reconciler.latest,
-            nodeFile: try? directory.currentNodeFile(), nodeFilePath: directory.nodeFilePath)
+            applied: reconciler.applied, latest: reconciler.latest, nodeFile: nodeFile, nodeFilePath: directory.nodeFilePath)
         metrics.ready.set(readiness.isReady ? 1.0 : 0.0)
         return readiness
     }
 
     public func status() -> AgentStatus {
         let nodeFile = try? directory.currentNodeFile()
-        let readiness = readiness()
+        let readiness = readiness(of: nodeFile)
         let reason: String? = if case .notReady(let why) = readiness { why } else { nil }
         return AgentStatus(
             node: node,
