@@ -162,6 +162,6 @@ enum EventNote {
     }
 
     static func applied(_ conflist: RenderedConflist, path: String) -> String {
-        "wrote \(path) sha256 \(conflist.sha256.prefix(12)) (chain \(conflist.pluginTypes.joined(separator: ", ")))"
+        "wrote \(path) sha256 \(conflist.sha256.prefix(12)) (chain \(conflist.chainDescription))"
     }
 }

@@ -13,11 +13,14 @@ import ENIConfig
 /// warning, since then nothing could be checked.
 public func checkPluginBinaries(_ pluginTypes: [String], in binDirectory: String) -> [Diagnostic] {
     if let problem = binDirectoryProblem(binDirectory) {
+        // Each binary once, in chain order: a long chain repeats the same few types.
+        var seen = Set<String>()
+        let binaries = pluginTypes.filter { seen.insert($0).inserted }
         return [
             Diagnostic(
                 .warning, rule: "bin-dir-missing", key: CNIDirectory.nodeFileName,
                 "the CNI bin directory \(binDirectory) \(problem), so the chain's plugin binaries "
-                    + "(\(pluginTypes.joined(separator: ", "))) could not be checked; point --cni-bin-dir at it")
+                    + "(\(binaries.joined(separator: ", "))) could not be checked; point --cni-bin-dir at it")
         ]
     }
     return pluginTypes.enumerated().compactMap { index, type in checkPluginBinary(index: index, type: type, in: binDirectory) }

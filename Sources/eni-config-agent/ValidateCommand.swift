@@ -22,7 +22,7 @@ struct ValidateCommand: ParsableCommand {
         }
         if format == .text {
             Console.error(
-                "\(source.origin): valid: \(report.summary); chain \(conflist.pluginTypes.joined(separator: " → ")), sha256 \(conflist.sha256)")
+                "\(source.origin): valid: \(report.summary); chain \(conflist.chainDescription), sha256 \(conflist.sha256)")
         }
     }
 }

@@ -49,6 +49,11 @@ import Testing
         #expect(findings.first?.message.contains("(terway, portmap) could not be checked") == true)
     }
 
+    @Test func theWarningNamesEachBinaryOnceInChainOrder() {
+        let findings = checkPluginBinaries(["terway", "tuning", "tuning", "portmap", "tuning"], in: scratch.child("absent"))
+        #expect(findings.first?.message.contains("(terway, tuning, portmap) could not be checked") == true)
+    }
+
     @Test func aBinPathThatIsAFileIsOneWarningToo() {
         let file = scratch.write(Array("x".utf8), to: "bin")
         let findings = checkPluginBinaries(["terway"], in: file)
