@@ -29,7 +29,6 @@ public actor AgentState {
         self.reconciler = Reconciler(mode: mode)
     }
 
-    public var mode: ApplyMode { reconciler.mode }
     public var applied: AppliedVersion? { reconciler.applied }
 
     func observe(_ version: ObservedVersion) -> Reconciler.Decision {

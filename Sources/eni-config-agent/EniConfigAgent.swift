@@ -34,9 +34,8 @@ struct EniConfigAgent: AsyncParsableCommand {
     }
 }
 
-/// The exit codes of the command-line contract (architecture.md).
+/// The failure exit codes of the command-line contract (architecture.md); success is a normal return, 0.
 enum ExitStatus {
-    static let ok: Int32 = 0
     static let invalidOrDifferent: Int32 = 1
     static let usageOrIO: Int32 = 2
 }

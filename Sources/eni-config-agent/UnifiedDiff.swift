@@ -44,8 +44,6 @@ struct UnifiedDiff {
         self.lines = script
     }
 
-    var isEmpty: Bool { lines.allSatisfy { if case .same = $0 { true } else { false } } }
-
     /// The diff text, or "" when the texts are equal.
     func render(context: Int = 3) -> String {
         let changed = lines.indices.filter { if case .same = lines[$0] { false } else { true } }
