@@ -11,6 +11,13 @@ public struct AgentConfiguration: Sendable {
     public var listenPort = 9090
     /// `kubectl.kubernetes.io/restartedAt` of the rollout that started this pod (downward API).
     public var rolloutRestartedAt: String?
+    /// No bytes from the API server for this long means the connection is dead: the watch is
+    /// dropped and resumed from the last version. The apiserver sends a bookmark about every
+    /// minute, so a few minutes never cuts a healthy watch. It bounds every response (a list
+    /// waits at most this long for its first byte too), so tests that shorten it keep it well
+    /// above the server's answer time and its bookmark interval. Not a flag: operators have no
+    /// reason to change it.
+    public var idleReadTimeout = Duration.seconds(180)
 
     public init(nodeName: String) {
         self.nodeName = nodeName

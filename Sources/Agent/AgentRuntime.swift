@@ -21,7 +21,7 @@ public final class AgentRuntime: Sendable {
     public init(configuration: AgentConfiguration, connection: ClusterConnection, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        client = KubeClient(connection: connection)
+        client = KubeClient(connection: connection, configuration: .init(idleReadTimeout: configuration.idleReadTimeout))
         let watcher = Watcher(
             client: client, namespace: configuration.namespace, name: configuration.configMapName,
             logger: logger)

@@ -29,19 +29,25 @@ final class AgentHarness: Sendable {
     /// Starts the sandbox (seeded with `seed` unless nil), lets the test `prepare` it, then starts the agent.
     /// With `startSandbox` false the agent starts first, against a port where nothing listens yet
     /// (start the sandbox later with `sandbox.start()`).
+    /// A shorter `idleReadTimeout` than the agent's default comes with bookmarks four times as
+    /// often, as on a real cluster (a bookmark a minute, three minutes of silence allowed), so
+    /// only a watch that really goes silent is taken for dead.
     static func start(
         mode: ApplyMode, seed: String? = "eni-config.yaml", startSandbox: Bool = true,
+        idleReadTimeout: Duration? = nil,
         prepare: (Sandbox) throws -> Void = { _ in }
     ) async throws -> AgentHarness {
         let port = startSandbox ? 0 : try freeLoopbackPort()
-        let sandbox = try Sandbox(configuration: SandboxConfiguration(port: port))
+        var sandboxConfiguration = SandboxConfiguration(port: port)
+        if let idleReadTimeout { sandboxConfiguration.bookmarkInterval = idleReadTimeout / 4 }
+        let sandbox = try Sandbox(configuration: sandboxConfiguration)
         if let seed { try sandbox.seed(manifest: try example(seed)) }
         if startSandbox { try await sandbox.start() }
         try prepare(sandbox)
-        return try AgentHarness(sandbox: sandbox, mode: mode, port: port)
+        return try AgentHarness(sandbox: sandbox, mode: mode, port: port, idleReadTimeout: idleReadTimeout)
     }
 
-    private init(sandbox: Sandbox, mode: ApplyMode, port: Int) throws {
+    private init(sandbox: Sandbox, mode: ApplyMode, port: Int, idleReadTimeout: Duration?) throws {
         self.sandbox = sandbox
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("eni-agent-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -61,6 +67,7 @@ final class AgentHarness: Sendable {
         configuration.stateDirectory = directory.appendingPathComponent("state").path
         configuration.listenHost = "127.0.0.1"
         configuration.listenPort = 0
+        if let idleReadTimeout { configuration.idleReadTimeout = idleReadTimeout }
         let connection = try ClusterConnection.fromKubeConfig(paths: [kubeconfigPath], context: nil)
         var logger = Logger(label: "agent-under-test")
         logger.logLevel = .critical

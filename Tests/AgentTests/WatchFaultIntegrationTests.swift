@@ -14,8 +14,8 @@ import Testing
     }
 
     /// Starts a live agent and waits for the first file and an open watch.
-    private func startWatching() async throws -> AgentHarness {
-        let harness = try await AgentHarness.start(mode: .live)
+    private func startWatching(idleReadTimeout: Duration? = nil) async throws -> AgentHarness {
+        let harness = try await AgentHarness.start(mode: .live, idleReadTimeout: idleReadTimeout)
         try await harness.eventually("the first file and an open watch") {
             harness.nodeFile() != nil && harness.sandbox.openWatchCount == 1
         }
@@ -48,6 +48,58 @@ import Testing
         #expect(watches(harness.sandbox).last?.query["resourceVersion"] == versionBefore)
         try harness.edit(to: "eni-config-tuning.yaml")
         try await harness.eventually("the edit on the node") { harness.nodeFile()?.contains("tuning") == true }
+    }
+
+    @Test func aResetConnectionBacksOffAndResumesFromTheSameVersionWithoutARelist() async throws {
+        let harness = try await startWatching()
+        defer { Task { await harness.stop() } }
+        // Past the "very short watch" limit (1 s): a clean close now would be resumed at once,
+        // so a wait before the next watch shows that the agent took the reset for a failure.
+        try await Task.sleep(for: .milliseconds(1200))
+        let listsBefore = lists(harness.sandbox)
+        let versionBefore = watches(harness.sandbox).last?.query["resourceVersion"]
+        let reset = ContinuousClock.now
+        harness.sandbox.resetAllWatches()
+        try await harness.eventually("a new watch") { watches(harness.sandbox).count == 2 && harness.sandbox.openWatchCount == 1 }
+        #expect(ContinuousClock.now - reset >= .milliseconds(800), "the first backoff waits 0.8–1.6 s")
+        #expect(lists(harness.sandbox) == listsBefore)
+        #expect(watches(harness.sandbox).last?.query["resourceVersion"] == versionBefore)
+        try harness.edit(to: "eni-config-tuning.yaml")
+        try await harness.eventually("the edit on the node") { harness.nodeFile()?.contains("tuning") == true }
+    }
+
+    @Test func aSilentConnectionIsTakenForDeadAndResumedFromTheLastVersion() async throws {
+        let harness = try await startWatching(idleReadTimeout: .seconds(1))
+        defer { Task { await harness.stop() } }
+        // Bookmarks keep a healthy watch alive well past the idle timeout; the quiet also
+        // lets them bring the agent up to the store's current version.
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(watches(harness.sandbox).count == 1)
+        let listsBefore = lists(harness.sandbox)
+        let versionAtSilence = harness.sandbox.resourceVersion
+        harness.sandbox.silenceOpenWatches()
+        try harness.edit(to: "eni-config-tuning.yaml")
+        // 1 s of silence, a 0.8–1.6 s backoff, the rewatch.
+        try await harness.eventually("the edit on the node through a new watch", timeout: .seconds(5)) {
+            harness.nodeFile()?.contains("tuning") == true
+        }
+        #expect(watches(harness.sandbox).count == 2)
+        #expect(watches(harness.sandbox).last?.query["resourceVersion"] == versionAtSilence)
+        #expect(lists(harness.sandbox) == listsBefore)
+        try await harness.eventually("the silent watch dropped by the agent") { harness.sandbox.openWatchCount == 1 }
+    }
+
+    /// The control for the test above: with the default idle timeout the agent keeps waiting
+    /// on the silent watch, so the edit does not arrive through it.
+    @Test func aSilentConnectionWithinTheDefaultIdleTimeoutHoldsTheEditBack() async throws {
+        let harness = try await startWatching()
+        defer { Task { await harness.stop() } }
+        let before = harness.nodeFile()
+        harness.sandbox.silenceOpenWatches()
+        try harness.edit(to: "eni-config-tuning.yaml")
+        try await Task.sleep(for: .seconds(3))
+        #expect(harness.nodeFile() == before)
+        #expect(watches(harness.sandbox).count == 1)
     }
 
     @Test func anExpiredVersionInTheStreamRelists() async throws {

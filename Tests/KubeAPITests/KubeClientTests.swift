@@ -164,6 +164,24 @@ struct KubeClientTests {
         }
     }
 
+    /// AsyncHTTPClient has one read timeout for every request: it also bounds how long a list
+    /// waits for its answer, which is why a shortened idle timeout must stay above the
+    /// server's answer time.
+    @Test func theIdleReadTimeoutAlsoBoundsTheWaitForAListsAnswer() async throws {
+        try await LocalAPIServer.run(respond: { _, index in
+            try await Task.sleep(for: index == 0 ? .milliseconds(100) : .milliseconds(1500))
+            return .json(LocalAPIServer.listJSON("5", []))
+        }) { port, _ in
+            let client = plainClient(port: port, idleReadTimeout: .milliseconds(600))
+            let prompt = try await client.listConfigMap(namespace: "kube-system", name: "eni-config", resourceVersion: "0")
+            #expect(prompt.resourceVersion == "5")
+            await #expect(throws: KubeAPIError.idleTimeout(.milliseconds(600))) {
+                _ = try await client.listConfigMap(namespace: "kube-system", name: "eni-config", resourceVersion: "0")
+            }
+            try await client.shutdown()
+        }
+    }
+
     @Test func aRefusedConnectionIsAConnectionError() async throws {
         // Bind a port, then close it, so nothing listens there.
         let port = try await LocalAPIServer.run(respond: { _, _ in .json("{}") }) { port, _ in port }

@@ -163,6 +163,7 @@ struct WatchTests {
             harness.sandbox.dropAllWatches()
             #expect(try await first.finish())
             #expect(try await second.finish())
+            #expect(first.failure == nil && second.failure == nil, "a dropped watch ends with the terminating chunk")
             #expect(harness.sandbox.openWatchCount == 0)
         }
     }

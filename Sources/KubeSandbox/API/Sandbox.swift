@@ -205,6 +205,22 @@ public final class Sandbox: Sendable {
         store.endAllWatches()
     }
 
+    /// Cuts every open watch connection mid-stream, as a crashed apiserver or a broken NAT
+    /// does: the connection closes without the chunked body's terminating chunk, so clients
+    /// see the stream break rather than end. (Over https the TLS layer still says
+    /// close_notify; the HTTP response is cut all the same.)
+    public func resetAllWatches() {
+        store.resetAllWatches()
+    }
+
+    /// Leaves every watch open now connected but silent, as a dead path to the client does:
+    /// no more events, no bookmarks, and no clean end at their timeout. Only the client's
+    /// idle read timeout (or `dropAllWatches`, `resetAllWatches`, shutdown) ends them.
+    /// Watches opened afterwards are served as usual.
+    public func silenceOpenWatches() {
+        store.silenceOpenWatches()
+    }
+
     /// Forgets the watch history: resuming from any version before now gets 410 Expired.
     public func compactHistory() {
         store.compactHistory()
@@ -232,7 +248,7 @@ public final class Sandbox: Sendable {
         controls.clearRequestLog()
     }
 
-    /// Watch streams open right now.
+    /// Watch streams open right now, silenced ones included.
     public var openWatchCount: Int {
         store.openWatchCount
     }

@@ -3,7 +3,8 @@ import Hummingbird
 
 /// Serves one watch: newline-delimited `{"type":…,"object":…}` events, each written (and so
 /// flushed) as its own chunk; bookmarks every interval when asked for; closed without an ERROR
-/// at the timeout; ended when the client goes away or the sandbox drops watches.
+/// at the timeout; ended when the client goes away or the sandbox drops watches; cut off
+/// mid-body when the sandbox resets them.
 struct WatchStreaming: Sendable {
     let resource: any ServedResource
     let format: ResponseFormat
@@ -26,6 +27,11 @@ struct WatchStreaming: Sendable {
                 try await request.body.consumeWithCancellationOnInboundClose { _ in
                     try await pump(subscription, into: &writer)
                 }
+            } catch let reset as WatchConnectionReset {
+                // Throwing out of the body makes the server close the connection without the
+                // terminating chunk: the client sees the stream break, not end.
+                subscription.end()
+                throw reset
             } catch {
                 // The client went away or a write failed: the watch is over either way.
             }
@@ -38,7 +44,7 @@ struct WatchStreaming: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await Task.sleep(for: timeout)
-                subscription.end()
+                subscription.expire()
             }
             if let bookmarkInterval {
                 group.addTask {
@@ -49,7 +55,7 @@ struct WatchStreaming: Sendable {
                 }
             }
             defer { group.cancelAll() }
-            for await event in subscription.events {
+            for try await event in subscription.events {
                 try await writer.write(ByteBuffer(bytes: encode(event)))
             }
         }

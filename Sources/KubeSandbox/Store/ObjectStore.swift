@@ -29,9 +29,13 @@ struct Change: Sendable {
 /// one lock and is fanned out to watches before the lock is released, so a watch registered
 /// at version N sees exactly the writes after N.
 final class ObjectStore: Sendable {
+    private typealias EventContinuation = AsyncThrowingStream<WatchEvent, any Error>.Continuation
+
     private struct Subscriber {
         var filter: WatchFilter
-        var continuation: AsyncStream<WatchEvent>.Continuation
+        var continuation: EventContinuation
+        /// Still open, but fed nothing more: no changes, no bookmarks, no end at its timeout.
+        var isSilenced = false
     }
 
     private struct State {
@@ -125,7 +129,7 @@ final class ObjectStore: Sendable {
     /// Opens a watch, or fails with 410 Expired when history no longer reaches back to the
     /// requested version (504 when the version is in the future).
     func watch(_ filter: WatchFilter, from start: WatchStart) throws(APIError) -> WatchSubscription {
-        let (stream, continuation) = AsyncStream.makeStream(of: WatchEvent.self)
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: WatchEvent.self)
         let id = try state.withLock { (state) throws(APIError) -> Int in
             switch start {
             case .after(let version):
@@ -155,6 +159,7 @@ final class ObjectStore: Sendable {
         return WatchSubscription(
             events: stream,
             requestBookmark: { [weak self] in self?.bookmark(id) },
+            expire: { [weak self] in self?.expire(id) },
             end: { [weak self] in
                 self?.unsubscribe(id)
                 continuation.finish()
@@ -163,18 +168,45 @@ final class ObjectStore: Sendable {
 
     private func bookmark(_ id: Int) {
         state.withLock { state in
-            _ = state.subscribers[id]?.continuation.yield(.bookmark(resourceVersion: state.resourceVersion, initialEventsEnd: false))
+            guard let subscriber = state.subscribers[id], !subscriber.isSilenced else { return }
+            subscriber.continuation.yield(.bookmark(resourceVersion: state.resourceVersion, initialEventsEnd: false))
         }
+    }
+
+    /// A silenced watch outlives its timeout: a cut connection carries no clean end either.
+    private func expire(_ id: Int) {
+        let continuation = state.withLock { state -> EventContinuation? in
+            guard let subscriber = state.subscribers[id], !subscriber.isSilenced else { return nil }
+            state.subscribers[id] = nil
+            return subscriber.continuation
+        }
+        continuation?.finish()
     }
 
     /// Ends every open watch stream, as an apiserver restart would.
     func endAllWatches() {
-        let continuations = state.withLock { state in
+        // Finishing runs onTermination, which takes the lock: do it outside.
+        for continuation in removeAllSubscribers() { continuation.finish() }
+    }
+
+    /// Ends every open watch stream with `WatchConnectionReset`, for the HTTP layer to cut
+    /// the connection instead of finishing the response.
+    func resetAllWatches() {
+        for continuation in removeAllSubscribers() { continuation.finish(throwing: WatchConnectionReset()) }
+    }
+
+    private func removeAllSubscribers() -> [EventContinuation] {
+        state.withLock { state in
             defer { state.subscribers.removeAll() }
             return state.subscribers.values.map(\.continuation)
         }
-        // Finishing runs onTermination, which takes the lock: do it outside.
-        for continuation in continuations { continuation.finish() }
+    }
+
+    /// Stops feeding the watches open now, without ending them; later watches are fed as usual.
+    func silenceOpenWatches() {
+        state.withLock { state in
+            for id in state.subscribers.keys { state.subscribers[id]?.isSilenced = true }
+        }
     }
 
     /// Forgets all history: a watch from any version before now gets 410 Expired.
@@ -203,7 +235,7 @@ final class ObjectStore: Sendable {
         if state.history.count > historyLimit {
             state.compactedThrough = state.history.removeFirst().resourceVersion
         }
-        for subscriber in state.subscribers.values {
+        for subscriber in state.subscribers.values where !subscriber.isSilenced {
             if let event = subscriber.filter.event(for: change) { subscriber.continuation.yield(event) }
         }
         return stamped

@@ -39,12 +39,20 @@ struct WatchFilter: Sendable {
 }
 
 /// An open watch: its events, a way to ask for a bookmark in sequence, and how the server
-/// ends it (timeout, client gone).
+/// ends it (timeout, client gone). The events end without an error when the server ends the
+/// watch cleanly, and with `WatchConnectionReset` when the sandbox cuts the connection.
 struct WatchSubscription: Sendable {
-    var events: AsyncStream<WatchEvent>
+    var events: AsyncThrowingStream<WatchEvent, any Error>
     var requestBookmark: @Sendable () -> Void
+    /// The watch's `timeoutSeconds` passed: ends it cleanly, unless it was silenced.
+    var expire: @Sendable () -> Void
+    /// The client went away or the response ended: forget the watch.
     var end: @Sendable () -> Void
 }
+
+/// Ends a watch's events when `resetAllWatches` cuts its connection: the response is to be
+/// abandoned mid-body, not finished.
+struct WatchConnectionReset: Error {}
 
 /// Where a watch starts.
 enum WatchStart: Sendable {

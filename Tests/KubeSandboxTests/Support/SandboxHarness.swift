@@ -81,10 +81,17 @@ struct SandboxHarness {
     }
 }
 
-/// The lines of a streaming response as they arrive.
+/// The lines of a streaming response as they arrive, and how it ended.
 final class WatchConnection: Sendable {
+    private struct State {
+        var lines: [String] = []
+        var finished = false
+        /// Why the body broke off, if it did not end cleanly.
+        var failure: String?
+    }
+
     let status: Int
-    private let state = Mutex<(lines: [String], finished: Bool)>(([], false))
+    private let state = Mutex(State())
     private let reader: Mutex<Task<Void, Never>?> = Mutex(nil)
 
     init(status: Int, body: HTTPClientResponse.Body) {
@@ -100,7 +107,9 @@ final class WatchConnection: Sendable {
                         self.state.withLock { $0.lines.append(line) }
                     }
                 }
-            } catch {}
+            } catch {
+                self.state.withLock { $0.failure = String(describing: error) }
+            }
             self.state.withLock { $0.finished = true }
         }
         reader.withLock { $0 = task }
@@ -117,6 +126,12 @@ final class WatchConnection: Sendable {
 
     var isFinished: Bool {
         state.withLock { $0.finished }
+    }
+
+    /// Why reading the body failed: the connection closed before the last chunk (or `cancel()`
+    /// was called). Nil after a clean end, and while still open.
+    var failure: String? {
+        state.withLock { $0.failure }
     }
 
     /// Waits until at least `count` events arrived; fails the test if they do not in time.
