@@ -12,17 +12,15 @@ WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
 COPY Tests ./Tests
+COPY image ./image
 
 # The cache mount keeps .build between image builds; the binary is copied out of
-# it because a cache mount is not part of the layer.
-# lld with packed relative relocations (DT_RELR, glibc >= 2.36: the runtime copies
-# the builder's glibc) and no exported dynamic symbols: the loader touches far fewer
-# pages of the binary. Measured with agent-bench: idle peak RSS 36 -> 31 MB, `--help`
-# 20 -> 15 MB, exec to first node file 60 -> 20 ms.
+# it because a cache mount is not part of the layer. image/build holds the flags
+# and why (static Swift runtime, lld with packed relocations, the code layout of
+# image/hot-functions.txt); the benchmarks measure what it builds.
 RUN --mount=type=cache,target=/src/.build \
-    swift build -c release --static-swift-stdlib --product eni-config-agent \
-        -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic \
-    && install -D -m 0755 .build/release/eni-config-agent /staging/usr/local/bin/eni-config-agent \
+    binary="$(image/build --scratch-path .build | tail -n 1)" \
+    && install -D -m 0755 "$binary" /staging/usr/local/bin/eni-config-agent \
     && install -D -m 0755 /usr/libexec/swift/linux/swift-backtrace-static \
         /staging/usr/local/bin/swift-backtrace-static
 
