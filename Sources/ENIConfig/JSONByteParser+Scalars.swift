@@ -79,7 +79,9 @@ extension JSONByteParser {
             }
             skipDigits()
         }
+        var hasExponent = false
         if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
+            hasExponent = true
             offset += 1
             if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { offset += 1 }
             guard isDigit(peek()) else {
@@ -87,7 +89,18 @@ extension JSONByteParser {
             }
             skipDigits()
         }
-        return JSONNumber(literal: String(decoding: UnsafeBufferPointer(rebasing: bytes[start ..< offset]), as: UTF8.self))
+        let literal = String(decoding: UnsafeBufferPointer(rebasing: bytes[start ..< offset]), as: UTF8.self)
+        // Go's encoding/json decodes a number into float64 (libcni, and so containerd and
+        // CRI-O, read the list into interface{}) and rejects the whole file when it overflows;
+        // a number too small rounds to 0 there without error. Without an exponent, only
+        // more than 309 digits can overflow.
+        if hasExponent || offset - start > 309, let value = Double(literal), value.isInfinite {
+            throw error(
+                "\(literal.count > 24 ? String(literal.prefix(20)) + "…" : literal) is beyond the range of a 64-bit float: "
+                    + "Go's encoding/json (libcni in containerd and CRI-O) rejects the whole file; write a number within ±1.7976931348623157e308",
+                at: start)
+        }
+        return JSONNumber(literal: literal)
     }
 
     private func isDigit(_ byte: UInt8?) -> Bool {

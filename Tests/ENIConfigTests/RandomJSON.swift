@@ -47,7 +47,9 @@ enum RandomJSON {
         }
     }
 
-    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, integer parts up to 26 digits.
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, integer parts up to 26 digits,
+    /// always within a 64-bit float's range (the parser rejects what overflows, as Go does):
+    /// positive exponents up to 99, negative ones down to -999.
     static func number(using random: inout some RandomNumberGenerator) -> JSONNumber {
         func digits(_ count: ClosedRange<Int>) -> String {
             String((0 ..< Int.random(in: count, using: &random)).map { _ in "0123456789".randomElement(using: &random)! })
@@ -56,7 +58,8 @@ enum RandomJSON {
         literal += Bool.random(using: &random) ? "0" : String("123456789".randomElement(using: &random)!) + digits(0...25)
         if Int.random(in: 0..<3, using: &random) == 0 { literal += "." + digits(1...6) }
         if Int.random(in: 0..<3, using: &random) == 0 {
-            literal += ["e", "E"].randomElement(using: &random)! + ["", "+", "-"].randomElement(using: &random)! + digits(1...3)
+            let sign = ["", "+", "-"].randomElement(using: &random)!
+            literal += ["e", "E"].randomElement(using: &random)! + sign + digits(sign == "-" ? 1...3 : 1...2)
         }
         return JSONNumber(literal: literal)
     }
