@@ -43,15 +43,16 @@ class Section:
 def text_sections(map_path):
     """Input sections of the output .text, sorted by address."""
     sections, in_text = [], False
-    for line in open(map_path, errors="replace"):
-        if match := OUTPUT.match(line):
-            in_text = match.group(1) in (".text", HOT_OUTPUT_SECTION)
-        elif not in_text:
-            continue
-        elif match := SECTION.match(line):
-            sections.append(Section(int(match.group(1), 16), int(match.group(2), 16), match.group(3), match.group(4)))
-        elif (match := SYMBOL.match(line)) and sections:
-            sections[-1].symbols.append(match.group(2))
+    with open(map_path, errors="replace") as lines:
+        for line in lines:
+            if match := OUTPUT.match(line):
+                in_text = match.group(1) in (".text", HOT_OUTPUT_SECTION)
+            elif not in_text:
+                continue
+            elif match := SECTION.match(line):
+                sections.append(Section(int(match.group(1), 16), int(match.group(2), 16), match.group(3), match.group(4)))
+            elif (match := SYMBOL.match(line)) and sections:
+                sections[-1].symbols.append(match.group(2))
     # The map leaves out C++ functions with internal linkage, but -ffunction-sections names
     # each one's section after it, and the object's symbol table has it to order by.
     # (Private functions, `.text..L...`, have no symbol at all.)
@@ -67,11 +68,12 @@ def text_sections(map_path):
 def executed_addresses(callgrind_path, binary_name):
     """Instruction addresses callgrind saw executed in the binary."""
     addresses, current_object = set(), ""
-    for line in open(callgrind_path, errors="replace"):
-        if line.startswith("ob="):
-            current_object = line[3:].strip()
-        elif line.startswith("0x") and current_object.endswith("/" + binary_name):
-            addresses.add(int(line.split(" ", 1)[0], 16))
+    with open(callgrind_path, errors="replace") as lines:
+        for line in lines:
+            if line.startswith("ob="):
+                current_object = line[3:].strip()
+            elif line.startswith("0x") and current_object.endswith("/" + binary_name):
+                addresses.add(int(line.split(" ", 1)[0], 16))
     return addresses
 
 
