@@ -28,20 +28,23 @@ let package = Package(
             name: "ENIConfig",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Whole-file reads on POSIX calls with errno text, shared by the three modules that read files.
+        .target(name: "SystemFiles"),
         // Reads a ConfigMap from a manifest (YAML/JSON), a mounted directory or stdin.
         .target(
             name: "ConfigMapSource",
-            dependencies: ["ENIConfig", "Yams"]
+            dependencies: ["ENIConfig", "SystemFiles", "Yams"]
         ),
         // The node side: atomic write, CNI directory inspection, plugin binaries, last-good store.
         .target(
             name: "NodeFiles",
-            dependencies: ["ENIConfig"]
+            dependencies: ["ENIConfig", "SystemFiles"]
         ),
         // The API-server side: credentials, requests, watch framing, the list+watch state machine, Events.
         .target(
             name: "KubeAPI",
             dependencies: [
+                "SystemFiles",
                 "Yams",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -92,6 +95,9 @@ let package = Package(
             name: "ENIConfigTests",
             dependencies: ["ENIConfig", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
+        // Helpers shared by test targets (a scratch directory); never shipped.
+        .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
+        .testTarget(name: "SystemFilesTests", dependencies: ["SystemFiles", "TestSupport"]),
         .testTarget(name: "ConfigMapSourceTests", dependencies: ["ConfigMapSource"]),
         .testTarget(
             name: "AgentTests",
@@ -109,7 +115,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NodeFilesTests",
-            dependencies: ["NodeFiles", "ENIConfig", "node-file-churn"]
+            dependencies: ["NodeFiles", "ENIConfig", "node-file-churn", "TestSupport"]
         ),
         .testTarget(name: "CLITests", dependencies: ["eni-config-agent"]),
         .testTarget(

@@ -1,25 +1,39 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
 import ENIConfig
+import SystemFiles
 
 /// `--configmap PATH`: a manifest file (YAML or JSON), a mounted ConfigMap directory, or `-` for
 /// standard input.
 public enum ConfigMapInput {
     public static func load(_ path: String) throws(ConfigMapSourceError) -> LoadedConfigMap {
         if path == "-" {
-            return try ConfigMapManifest.parse(try text(of: FileBytes.readAll(fd: STDIN_FILENO, path: "-"), path: "-"), origin: "-")
+            let bytes: [UInt8]
+            do {
+                bytes = try WholeFile.readToEnd(STDIN_FILENO)
+            } catch {
+                throw ConfigMapSourceError(location: "-", cannotRead: error)
+            }
+            return try ConfigMapManifest.parse(try text(of: bytes, path: "-"), origin: "-")
         }
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw ConfigMapSourceError(location: path, "cannot read: \(FileBytes.errnoText()); give a ConfigMap manifest, a mounted ConfigMap directory, or - for standard input")
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
+        let bytes: [UInt8]
+        do {
+            bytes = try WholeFile.read(path)
+        } catch where error.code == EISDIR {
             return try MountedConfigMap.read(directory: path)
+        } catch where error.step == .open {
+            throw ConfigMapSourceError(
+                location: path, cannotRead: error,
+                hint: "give a ConfigMap manifest, a mounted ConfigMap directory, or - for standard input")
+        } catch {
+            throw ConfigMapSourceError(location: path, cannotRead: error)
         }
-        return try ConfigMapManifest.parse(try text(of: FileBytes.read(path), path: path), origin: path)
+        return try ConfigMapManifest.parse(try text(of: bytes, path: path), origin: path)
     }
 
     private static func text(of bytes: [UInt8], path: String) throws(ConfigMapSourceError) -> String {
@@ -37,7 +51,13 @@ public enum MountedConfigMap {
         var texts: [String: String] = [:]
         for key in ConfigMapData.ourKeys {
             let path = directory + "/" + key
-            guard let bytes = try FileBytes.readIfPresent(path) else { continue }
+            let bytes: [UInt8]?
+            do {
+                bytes = try WholeFile.readIfPresent(path)
+            } catch {
+                throw ConfigMapSourceError(location: path, cannotRead: error)
+            }
+            guard let bytes else { continue }
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 throw ConfigMapSourceError(location: path, "not UTF-8 text: the ConfigMap key \(key) must be UTF-8 JSON")
             }
@@ -51,46 +71,4 @@ public enum MountedConfigMap {
         }
         return LoadedConfigMap(origin: directory, data: ConfigMapData(data: texts))
     }
-}
-
-/// Whole-file reads with the system's own error text, so an I/O error names the path and the cause.
-enum FileBytes {
-    static func read(_ path: String) throws(ConfigMapSourceError) -> [UInt8] {
-        guard let bytes = try readIfPresent(path) else {
-            throw ConfigMapSourceError(location: path, "cannot read: \(String(cString: strerror(ENOENT)))")
-        }
-        return bytes
-    }
-
-    static func readIfPresent(_ path: String) throws(ConfigMapSourceError) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw ConfigMapSourceError(location: path, "cannot read: \(errnoText())")
-        }
-        defer { close(fd) }
-        return try readAll(fd: fd, path: path)
-    }
-
-    static func readAll(fd: Int32, path: String) throws(ConfigMapSourceError) -> [UInt8] {
-        var bytes: [UInt8] = []
-        // A file's size is known: one buffer of that size, rather than doubling as it fills (a
-        // megabyte manifest otherwise leaves copies behind it in the heap).
-        var info = stat()
-        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
-            bytes.reserveCapacity(Int(info.st_size))
-        }
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count == 0 { return bytes }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ConfigMapSourceError(location: path, "cannot read: \(errnoText())")
-            }
-            bytes.append(contentsOf: chunk[..<count])
-        }
-    }
-
-    static func errnoText() -> String { String(cString: strerror(errno)) }
 }

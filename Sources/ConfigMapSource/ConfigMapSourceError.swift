@@ -1,3 +1,5 @@
+import SystemFiles
+
 /// Why a ConfigMap could not be read at all (as opposed to a ConfigMap whose content is invalid,
 /// which ENIConfig reports as diagnostics). The CLI maps these to exit code 2.
 public struct ConfigMapSourceError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -11,4 +13,11 @@ public struct ConfigMapSourceError: Error, Sendable, Hashable, CustomStringConve
     }
 
     public var description: String { "error: \(location): \(message)" }
+}
+
+extension ConfigMapSourceError {
+    /// `cannot read: Permission denied`, and what to do when the cause alone does not say it.
+    init(location: String, cannotRead error: FileReadError, hint: String? = nil) {
+        self.init(location: location, "cannot read: \(error.reason)" + (hint.map { "; \($0)" } ?? ""))
+    }
 }

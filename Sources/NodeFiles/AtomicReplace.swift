@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemFiles
 
 /// The one way this package puts a file on disk (cni-rules.md "Writing the file", steps 1–3 and 5):
 /// a reader, or a crash at any moment, sees the old file or the new one whole, never a mix.
@@ -70,7 +71,7 @@ extension LockedDirectory {
             status.st_mode & 0o7777 == Self.fileMode,
             status.st_size == bytes.count
         else { return false }
-        return readToEnd(file, atMost: bytes.count) == bytes
+        return (try? WholeFile.readToEnd(file, stoppingPast: bytes.count)) == bytes
     }
 
     /// Removes temporary files of `name` left by a writer that died before its rename. Best effort:

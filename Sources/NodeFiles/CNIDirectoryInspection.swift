@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import ENIConfig
+import SystemFiles
 
 extension CNIDirectory {
     /// The network name the render forces (terway-render.md), and so the name of the directory

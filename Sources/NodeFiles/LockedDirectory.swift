@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemFiles
 
 /// A directory this package writes into, open and exclusively locked (`flock`) for as long as
 /// the value lives. The lock serialises this package's writers (the agent and a `render` run,

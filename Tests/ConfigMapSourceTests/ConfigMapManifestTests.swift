@@ -1,6 +1,7 @@
 import ConfigMapSource
 import ENIConfig
 import Foundation
+import Glibc
 import Testing
 
 private let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -158,6 +159,38 @@ private let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent
             location: "/nonexistent/cm.yaml",
             "cannot read: No such file or directory; give a ConfigMap manifest, a mounted ConfigMap directory, or - for standard input")
         ) { try ConfigMapInput.load("/nonexistent/cm.yaml") }
+    }
+
+    /// `--configmap <(kubectl get cm eni-config -o yaml)`: the shell passes a pipe as /dev/fd/N.
+    @Test func aPipeIsReadLikeProcessSubstitution() throws {
+        let manifest = try String(contentsOf: examples.appendingPathComponent("eni-config.yaml"), encoding: .utf8)
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        let (readEnd, writeEnd) = (ends[0], ends[1])
+        defer { close(readEnd) }
+        Thread.detachNewThread {
+            let bytes = Array(manifest.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes[offset...].withUnsafeBytes { write(writeEnd, $0.baseAddress, $0.count) }
+                guard written > 0 else { break }
+                offset += written
+            }
+            close(writeEnd)
+        }
+        let loaded = try ConfigMapInput.load("/proc/self/fd/\(readEnd)")
+        #expect(loaded.name == "eni-config")
+        #expect(loaded.data.conflist?.contains("\"externalSetMarkChain\": \"KUBE-MARK-MASQ\"") == true)
+    }
+
+    @Test func aPathThroughAFileNamesTheCauseAndWhatToGive() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cm-\(UUID().uuidString).yaml").path
+        #expect(FileManager.default.createFile(atPath: file, contents: Data("kind: ConfigMap\n".utf8)))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        #expect(throws: ConfigMapSourceError(
+            location: file + "/cm.yaml",
+            "cannot read: Not a directory; give a ConfigMap manifest, a mounted ConfigMap directory, or - for standard input")
+        ) { try ConfigMapInput.load(file + "/cm.yaml") }
     }
 
     @Test func invalidUTF8IsRejected() throws {

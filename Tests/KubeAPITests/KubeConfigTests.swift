@@ -1,3 +1,4 @@
+import Glibc
 import NIOSSL
 import Testing
 @testable import KubeAPI
@@ -215,6 +216,16 @@ struct KubeConfigTests {
         let error = try loadError(kubeconfigText(user: ["tokenFile: /nonexistent/token"]))
         #expect(error.field == "users[name=agent].user.tokenFile")
         #expect(error.message.contains("/nonexistent/token: cannot read the bearer token: No such file or directory"))
+    }
+
+    /// A mistaken --kubeconfig (a huge log, a device) is refused, not read into memory.
+    @Test func aKubeconfigOverSixteenMebibytesIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("config", "")
+        #expect(truncate(path, 16 * 1024 * 1024 + 1) == 0)  // sparse: no 16 MiB written to disk
+        #expect(throws: ClusterConnectionError(file: path, message: "cannot read the kubeconfig: larger than 16777216 bytes")) {
+            try ClusterConnection.fromKubeConfig(paths: [path], context: nil)
+        }
     }
 
     @Test func contextSelectionErrorsListWhatExists() throws {

@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import KubeAPI
 
@@ -48,6 +49,19 @@ struct TokenSourceTests {
         // The failed reads did not restart the interval: the next request tries again.
         #expect(source.token() == "fresh")
         #expect(source.lastReadError == nil)
+    }
+
+    /// A FIFO planted at the token path must not hang the agent in open() (the refresh holds the
+    /// token lock): with no writer it reads as empty, which keeps the previous token.
+    @Test func aFIFOAtTheTokenPathReadsAsEmptyInsteadOfHanging() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("token", "good")
+        let source = try TokenSource(file: path)
+        try directory.remove("token")
+        #expect(mkfifo(path, 0o600) == 0)
+        #expect(source.reload() == false)
+        #expect(source.token() == "good")
+        #expect(source.lastReadError == "\(path): the file is empty; keeping the previous token")
     }
 
     @Test func theFirstReadMustSucceed() throws {

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import Synchronization
 import NodeFiles
+import TestSupport
 import Testing
 
 @Suite struct CNIDirectoryWriteTests {
@@ -165,6 +166,21 @@ import Testing
         let elsewhere = scratch.write(Renders.large.bytes, to: "elsewhere")
         try FileManager.default.createSymbolicLink(atPath: scratch.child("10-terway.conflist"), withDestinationPath: elsewhere)
         #expect(try CNIDirectory(path: scratch.path).currentNodeFile() == Renders.large.bytes)
+    }
+
+    /// Something other than a regular file at the node file's path is an error naming it, and a
+    /// FIFO there is refused at once rather than waited on for a writer.
+    @Test func currentNodeFileRefusesAFIFOOrADirectoryWithoutHanging() throws {
+        let directory = CNIDirectory(path: scratch.path)
+        #expect(mkfifo(directory.nodeFilePath, 0o600) == 0)
+        let notAFile = NodeFileError(
+            operation: "read", path: directory.nodeFilePath, reason: "it is not a regular file",
+            remedy: "remove whatever is at \(directory.nodeFilePath); only a regular file belongs there")
+        #expect(throws: notAFile) { try directory.currentNodeFile() }
+
+        unlink(directory.nodeFilePath)
+        mkdir(directory.nodeFilePath, 0o755)
+        #expect(throws: notAFile) { try directory.currentNodeFile() }
     }
 
     @Test func nodeFilePathJoinsWithOrWithoutATrailingSlash() {

@@ -2,6 +2,7 @@ import ENIConfig
 import Foundation
 import Glibc
 import NodeFiles
+import TestSupport
 import Testing
 
 /// Writes that fail for real in a child process (the kernel, not a mock, says no) must leave the

@@ -1,6 +1,7 @@
 import ENIConfig
 import Foundation
 import NodeFiles
+import TestSupport
 import Testing
 
 @Suite struct LastGoodStoreTests {

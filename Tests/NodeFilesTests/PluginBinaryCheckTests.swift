@@ -2,6 +2,7 @@ import ENIConfig
 import Foundation
 import Glibc
 import NodeFiles
+import TestSupport
 import Testing
 
 @Suite struct PluginBinaryCheckTests {

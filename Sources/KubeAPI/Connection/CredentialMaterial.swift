@@ -28,7 +28,7 @@ struct CredentialMaterial {
         guard let path = try map.string(field), !path.isEmpty else { return nil }
         let resolved = resolve(path, relativeTo: map.file)
         do {
-            return CredentialMaterial(bytes: try FileBytes.read(resolved), source: resolved, field: field, map: map)
+            return CredentialMaterial(bytes: try CredentialFile.read(resolved), source: resolved, field: field, map: map)
         } catch {
             throw map.error(at: field, "cannot read \(resolved): \(error.reason)")
         }

@@ -42,7 +42,7 @@ public enum InClusterConfig {
         let caPath = "\(directory)/ca.crt"
         let caBytes: [UInt8]
         do {
-            caBytes = try FileBytes.read(caPath)
+            caBytes = try CredentialFile.read(caPath)
         } catch {
             throw ClusterConnectionError(
                 file: caPath, message: "cannot read the service account's CA (\(error.reason)); it is needed to verify the API server"
@@ -55,7 +55,7 @@ public enum InClusterConfig {
         tls.trustRoots = .certificates(authorities)
 
         // The namespace file is optional; the agent is told its namespace on the command line anyway.
-        let namespace = (try? FileBytes.read("\(directory)/namespace"))
+        let namespace = (try? CredentialFile.read("\(directory)/namespace"))
             .map { String(decoding: $0, as: UTF8.self).trimmingWhitespace() }
             .flatMap { $0.isEmpty ? nil : $0 }
 

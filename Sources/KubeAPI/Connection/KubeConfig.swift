@@ -28,7 +28,7 @@ struct KubeConfig {
         for path in paths {
             let bytes: [UInt8]
             do {
-                bytes = try FileBytes.read(path)
+                bytes = try CredentialFile.read(path)
             } catch {
                 if skipMissing && error.isMissingFile { continue }
                 throw ClusterConnectionError(file: path, message: "cannot read the kubeconfig: \(error.reason)")

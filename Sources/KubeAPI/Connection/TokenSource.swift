@@ -99,7 +99,7 @@ public final class TokenSource: Sendable {
     private static func readToken(_ path: String) -> Result<String, ReadProblem> {
         let bytes: [UInt8]
         do {
-            bytes = try FileBytes.read(path)
+            bytes = try CredentialFile.read(path)
         } catch {
             return .failure(ReadProblem(message: error.reason))
         }

@@ -8,15 +8,10 @@ import Darwin
 
 /// Calls `body` again while it fails with EINTR: a signal arriving during a system call
 /// (the agent's own SIGTERM handling, a debugger) is not a failure of the call.
-func retryingInterrupted<Result: BinaryInteger>(_ body: () -> Result) -> Result {
+public func retryingInterrupted<Result: BinaryInteger>(_ body: () -> Result) -> Result {
     while true {
         let result = body()
         if result == -1 && errno == EINTR { continue }
         return result
     }
-}
-
-/// `directory/name`, without doubling a trailing slash the operator gave (`--cni-dir ./net.d/`).
-func joinPath(_ directory: String, _ name: String) -> String {
-    directory.hasSuffix("/") ? directory + name : directory + "/" + name
 }

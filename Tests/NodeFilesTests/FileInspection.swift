@@ -1,32 +1,6 @@
 import Foundation
 import Glibc
 
-/// A fresh directory under /tmp, removed with everything in it when the value goes away.
-final class TemporaryDirectory {
-    let path: String
-
-    init() {
-        var template = Array((URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("nodefiles-test-XXXXXX").path).utf8CString)
-        guard let created = mkdtemp(&template) else { fatalError("mkdtemp failed: \(String(cString: strerror(errno)))") }
-        path = String(cString: created)
-        // Traversable by everyone, so a child process that dropped to uid 65534 can reach inside.
-        chmod(path, 0o755)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    func child(_ name: String) -> String { path + "/" + name }
-
-    @discardableResult
-    func write(_ bytes: [UInt8], to name: String) -> String {
-        let file = child(name)
-        guard FileManager.default.createFile(atPath: file, contents: Data(bytes)) else { fatalError("cannot create \(file)") }
-        return file
-    }
-}
-
 /// What `lstat` and a read say about a path, to prove that a path was left exactly as it was.
 struct FileSnapshot: Equatable, CustomStringConvertible {
     let inode: UInt
