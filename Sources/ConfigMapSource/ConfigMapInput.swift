@@ -11,19 +11,30 @@ import SystemFiles
 /// `--configmap PATH`: a manifest file (YAML or JSON), a mounted ConfigMap directory, or `-` for
 /// standard input.
 public enum ConfigMapInput {
+    /// The API server keeps at most about 1.5 MiB per object; a manifest may hold a few, but a
+    /// device or a log given by mistake must not be read into memory whole.
+    static let sizeLimit = 16 * 1024 * 1024
+    static let sizeHint = "a ConfigMap holds at most 1 MiB of data: is this the right file?"
+
     public static func load(_ path: String) throws(ConfigMapSourceError) -> LoadedConfigMap {
         if path == "-" {
             let bytes: [UInt8]
             do {
-                bytes = try WholeFile.readToEnd(STDIN_FILENO)
+                bytes = try WholeFile.readToEnd(STDIN_FILENO, stoppingPast: sizeLimit)
             } catch {
                 throw ConfigMapSourceError(location: "-", cannotRead: error)
+            }
+            guard bytes.count <= sizeLimit else {
+                throw ConfigMapSourceError(
+                    location: "-", cannotRead: FileReadError(step: .read, cause: .tooLarge(limit: sizeLimit)), hint: sizeHint)
             }
             return try ConfigMapManifest.parse(try text(of: bytes, path: "-"), origin: "-")
         }
         let bytes: [UInt8]
         do {
-            bytes = try WholeFile.read(path)
+            bytes = try WholeFile.read(path, sizeLimit: sizeLimit)
+        } catch where error.cause == .tooLarge(limit: sizeLimit) {
+            throw ConfigMapSourceError(location: path, cannotRead: error, hint: sizeHint)
         } catch where error.code == EISDIR {
             return try MountedConfigMap.read(directory: path)
         } catch where error.step == .open {
@@ -53,7 +64,7 @@ public enum MountedConfigMap {
             let path = directory + "/" + key
             let bytes: [UInt8]?
             do {
-                bytes = try WholeFile.readIfPresent(path)
+                bytes = try WholeFile.readIfPresent(path, sizeLimit: ConfigMapInput.sizeLimit)
             } catch {
                 throw ConfigMapSourceError(location: path, cannotRead: error)
             }

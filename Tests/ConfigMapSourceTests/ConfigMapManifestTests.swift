@@ -183,6 +183,14 @@ private let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(loaded.data.conflist?.contains("\"externalSetMarkChain\": \"KUBE-MARK-MASQ\"") == true)
     }
 
+    /// `--configmap /dev/zero` (or a log given by mistake) is refused after 16 MiB, not read until memory runs out.
+    @Test func anEndlessOrHugeFileIsRefusedAtTheSizeLimit() {
+        #expect(throws: ConfigMapSourceError(
+            location: "/dev/zero",
+            "cannot read: larger than 16777216 bytes; a ConfigMap holds at most 1 MiB of data: is this the right file?")
+        ) { try ConfigMapInput.load("/dev/zero") }
+    }
+
     @Test func aPathThroughAFileNamesTheCauseAndWhatToGive() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("cm-\(UUID().uuidString).yaml").path
         #expect(FileManager.default.createFile(atPath: file, contents: Data("kind: ConfigMap\n".utf8)))
