@@ -98,10 +98,14 @@ public actor AgentState {
 
     /// Reads the node file each time: readiness must notice a file changed behind the agent's back.
     public func readiness() -> Readiness {
-        readiness(of: try? directory.currentNodeFile())
+        readiness(of: readNodeFile())
     }
 
-    private func readiness(of nodeFile: [UInt8]?) -> Readiness {
+    private func readNodeFile() -> Result<[UInt8]?, NodeFileError> {
+        Result { () throws(NodeFileError) in try directory.currentNodeFile() }
+    }
+
+    private func readiness(of nodeFile: Result<[UInt8]?, NodeFileError>) -> Readiness {
         let readiness = Readiness.check(
             applied: reconciler.applied, latest: reconciler.latest, nodeFile: nodeFile, nodeFilePath: directory.nodeFilePath)
         metrics.ready.set(readiness.isReady ? 1.0 : 0.0)
@@ -109,7 +113,7 @@ public actor AgentState {
     }
 
     public func status() -> AgentStatus {
-        let nodeFile = try? directory.currentNodeFile()
+        let nodeFile = readNodeFile()
         let readiness = readiness(of: nodeFile)
         let reason: String? = if case .notReady(let why) = readiness { why } else { nil }
         return AgentStatus(
@@ -128,10 +132,17 @@ public actor AgentState {
                 AgentStatus.Latest(resourceVersion: $0.resourceVersion, valid: $0.conflist != nil, sha256: $0.conflist?.sha256, diagnostics: $0.diagnostics)
             },
             nodeFile: AgentStatus.NodeFile(
-                path: directory.nodeFilePath, present: nodeFile != nil,
-                sha256: nodeFile.map(ContentHash.sha256Hex),
+                path: directory.nodeFilePath, present: nodeFile.isPresent,
+                sha256: (try? nodeFile.get())?.map(ContentHash.sha256Hex),
                 findings: findings),
             watch: watchHealth(),
             rolloutRestartedAt: rolloutRestartedAt)
+    }
+}
+
+extension Result<[UInt8]?, NodeFileError> {
+    /// Something is at the path, readable or not (a directory, a FIFO and a huge file count).
+    fileprivate var isPresent: Bool {
+        if case .success(nil) = self { false } else { true }
     }
 }

@@ -1,4 +1,5 @@
 import ENIConfig
+import NodeFiles
 
 /// `/readyz`: ready only when the node file holds what this agent is supposed to have applied,
 /// so a bad config or an unreachable API server at start keeps the pod NotReady and a
@@ -7,7 +8,10 @@ public enum Readiness: Sendable, Hashable {
     case ready
     case notReady(String)
 
-    public static func check(applied: AppliedVersion?, latest: ObservedVersion?, nodeFile: [UInt8]?, nodeFilePath: String) -> Readiness {
+    /// - Parameter nodeFile: the node file's bytes, nil when nothing is there, or why it cannot be read.
+    public static func check(
+        applied: AppliedVersion?, latest: ObservedVersion?, nodeFile: Result<[UInt8]?, NodeFileError>, nodeFilePath: String
+    ) -> Readiness {
         guard let applied else {
             if let latest, latest.conflist == nil {
                 let errors = latest.diagnostics.errors.count
@@ -15,10 +19,16 @@ public enum Readiness: Sendable, Hashable {
             }
             return .notReady("no valid eni-config applied yet (waiting for the API server)")
         }
-        guard let nodeFile else {
+        let bytes: [UInt8]
+        switch nodeFile {
+        case .success(let read?):
+            bytes = read
+        case .success(nil):
             return .notReady("\(nodeFilePath) is missing; it should hold sha256 \(applied.conflist.sha256)")
+        case .failure(let error):
+            return .notReady("\(error); it should hold sha256 \(applied.conflist.sha256)")
         }
-        guard nodeFile == applied.conflist.bytes else {
+        guard bytes == applied.conflist.bytes else {
             return .notReady("\(nodeFilePath) was changed by someone else; it should hold sha256 \(applied.conflist.sha256)")
         }
         return .ready

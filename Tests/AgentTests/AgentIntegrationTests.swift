@@ -81,6 +81,22 @@ import Testing
         #expect(readiness.body.contains("changed by someone else"))
     }
 
+    /// A directory where the node file belongs is named as such, not reported as a missing file.
+    @Test func anUnreadableNodeFileIsReportedWithItsCause() async throws {
+        let harness = try await AgentHarness.start(mode: .onStart)
+        defer { Task { await harness.stop() } }
+        try await harness.eventually("the node file") { harness.nodeFile() != nil }
+        try FileManager.default.removeItem(atPath: harness.nodeFilePath)
+        try FileManager.default.createDirectory(atPath: harness.nodeFilePath, withIntermediateDirectories: false)
+        let readiness = try await harness.get("/readyz")
+        #expect(readiness.status == 503)
+        #expect(readiness.body.contains("cannot read \(harness.nodeFilePath): it is not a regular file"))
+        #expect(!readiness.body.contains("is missing"))
+        let status = await harness.status()
+        #expect(status.nodeFile.present)
+        #expect(status.nodeFile.sha256 == nil)
+    }
+
     @Test func statusServesTheContractFields() async throws {
         let harness = try await AgentHarness.start(mode: .onStart)
         defer { Task { await harness.stop() } }

@@ -183,6 +183,19 @@ import Testing
         #expect(throws: notAFile) { try directory.currentNodeFile() }
     }
 
+    /// A huge file planted at the path is refused after the limit, not read whole on every probe.
+    @Test func currentNodeFileRefusesAFileFarLargerThanTheAgentWrites() throws {
+        let directory = CNIDirectory(path: scratch.path)
+        let descriptor = open(directory.nodeFilePath, O_CREAT | O_WRONLY, 0o600)
+        #expect(descriptor >= 0)
+        #expect(ftruncate(descriptor, 65 * 1024 * 1024) == 0)  // sparse: no 65 MiB written to disk
+        close(descriptor)
+        #expect(throws: NodeFileError(
+            operation: "read", path: directory.nodeFilePath, reason: "it is larger than 67108864 bytes",
+            remedy: "this agent never writes such a file: move it away from \(directory.nodeFilePath) and look at what wrote it")
+        ) { try directory.currentNodeFile() }
+    }
+
     @Test func nodeFilePathJoinsWithOrWithoutATrailingSlash() {
         #expect(CNIDirectory(path: "/etc/cni/net.d").nodeFilePath == "/etc/cni/net.d/10-terway.conflist")
         #expect(CNIDirectory(path: "/etc/cni/net.d/").nodeFilePath == "/etc/cni/net.d/10-terway.conflist")
