@@ -46,7 +46,7 @@ def text_sections(map_path):
     with open(map_path, errors="replace") as lines:
         for line in lines:
             if match := OUTPUT.match(line):
-                in_text = match.group(1) in (".text", HOT_OUTPUT_SECTION)
+                in_text = match.group(1) == ".text"
             elif not in_text:
                 continue
             elif match := SECTION.match(line):

@@ -14,7 +14,12 @@ public enum ConfigMapInput {
     /// The API server keeps at most about 1.5 MiB per object; a manifest may hold a few, but a
     /// device or a log given by mistake must not be read into memory whole.
     static let sizeLimit = 16 * 1024 * 1024
-    static let sizeHint = "a ConfigMap holds at most 1 MiB of data: is this the right file?"
+
+    private static func tooLarge(_ location: String) -> ConfigMapSourceError {
+        ConfigMapSourceError(
+            location: location, cannotRead: FileReadError(step: .read, cause: .tooLarge(limit: sizeLimit)),
+            hint: "a ConfigMap holds at most 1 MiB of data: is this the right file?")
+    }
 
     public static func load(_ path: String) throws(ConfigMapSourceError) -> LoadedConfigMap {
         if path == "-" {
@@ -24,17 +29,14 @@ public enum ConfigMapInput {
             } catch {
                 throw ConfigMapSourceError(location: "-", cannotRead: error)
             }
-            guard bytes.count <= sizeLimit else {
-                throw ConfigMapSourceError(
-                    location: "-", cannotRead: FileReadError(step: .read, cause: .tooLarge(limit: sizeLimit)), hint: sizeHint)
-            }
+            guard bytes.count <= sizeLimit else { throw tooLarge("-") }
             return try ConfigMapManifest.parse(try text(of: bytes, path: "-"), origin: "-")
         }
         let bytes: [UInt8]
         do {
             bytes = try WholeFile.read(path, sizeLimit: sizeLimit)
         } catch where error.cause == .tooLarge(limit: sizeLimit) {
-            throw ConfigMapSourceError(location: path, cannotRead: error, hint: sizeHint)
+            throw tooLarge(path)
         } catch where error.code == EISDIR {
             return try MountedConfigMap.read(directory: path)
         } catch where error.step == .open {
