@@ -53,4 +53,30 @@ import Testing
             }
         }
     }
+
+    @Test func anyStringIsWrittenWithGosEscapesAndReadsBackTheSame() async throws {
+        let scalars = Gen.oneOf(
+            Gen.uint32(in: 0...0x7F), Gen.uint32(in: 0x80...0x7FF), Gen.uint32(in: 0x2020...0x202F),
+            Gen.uint32(in: 0x10000...0x10FFFF)
+        ).compactMap(Unicode.Scalar.init)
+        await propertyCheck(count: 1000, input: scalars.array(of: 0...24)) { scalars in
+            let text = String(String.UnicodeScalarView(scalars))
+            let written = String(decoding: GoJSON.marshalIndent(.string(text)), as: UTF8.self)
+            let reparsed = try JSONParser.parse(written)
+            #expect(reparsed.value == .string(text))
+            let inner = written.unicodeScalars.dropFirst().dropLast()
+            #expect(!inner.contains { $0.value < 0x20 || "<>&\u{2028}\u{2029}".unicodeScalars.contains($0) }, "\(written)")
+            // Go writes every other scalar as itself.
+            let escapes = ["\"": "\\\"", "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\u{8}": "\\b", "\u{C}": "\\f"]
+            let expected = text.unicodeScalars.map { scalar -> String in
+                if let short = escapes[String(scalar)] { return short }
+                if scalar.value < 0x20 || "<>&".unicodeScalars.contains(scalar) || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                    let hex = String(scalar.value, radix: 16)
+                    return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                }
+                return String(scalar)
+            }.joined()
+            #expect(written == "\"" + expected + "\"")
+        }
+    }
 }
