@@ -65,9 +65,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 "Yams",
             ]
         ),
+        // A simulated cluster on the sandbox: Nodes, the agent's DaemonSet, and one real agent
+        // process per node with its own node root. For eni-config-dev, tests and benchmarks.
+        .target(name: "Fleet", dependencies: ["KubeSandbox", "TestSupport", "Yams"]),
         // The reconcile loop, apply policy, status, metrics, HTTP endpoints, shutdown.
         .target(
             name: "Agent",
@@ -97,6 +101,8 @@ let package = Package(
         ),
         // Helpers shared by test targets (a scratch directory); never shipped.
         .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
+        // Runs the real kubectl (or a kubectl plugin) against a sandbox, for tests; never shipped.
+        .target(name: "KubectlSupport", path: "Tests/Support/KubectlSupport"),
         .testTarget(name: "SystemFilesTests", dependencies: ["SystemFiles", "TestSupport"]),
         .testTarget(name: "ConfigMapSourceTests", dependencies: ["ConfigMapSource"]),
         .testTarget(
@@ -121,11 +127,18 @@ let package = Package(
         .testTarget(
             name: "KubeSandboxTests",
             dependencies: [
-                "KubeSandbox",
+                "KubeSandbox", "KubectlSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "FleetTests",
+            dependencies: [
+                "Fleet", "KubeSandbox", "KubectlSupport", "eni-config-agent", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import KubeSandbox
+import KubectlSupport
 import Testing
 
 /// The real `kubectl` (v1.32 through the local dispatcher) against the sandbox over HTTPS with

@@ -233,9 +233,11 @@ struct RequestTests {
         try await SandboxHarness.with { harness in
             let core = try await harness.request(.GET, "/api/v1")
             let names = (core.json["resources"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-            #expect(names == ["namespaces", "configmaps", "events"])
+            #expect(names == ["namespaces", "configmaps", "events", "nodes", "pods"])
+            let scoped = (core.json["resources"] as? [[String: Any]])?.filter { $0["namespaced"] as? Bool == false }.compactMap { $0["name"] as? String }
+            #expect(scoped == ["namespaces", "nodes"])
             let groups = try await harness.request(.GET, "/apis")
-            #expect((groups.json["groups"] as? [[String: Any]])?.first?["name"] as? String == "events.k8s.io")
+            #expect((groups.json["groups"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["events.k8s.io", "apps"])
             let events = try await harness.request(.GET, "/apis/events.k8s.io/v1")
             #expect((events.json["resources"] as? [[String: Any]])?.first?["kind"] as? String == "Event")
             let api = try await harness.request(.GET, "/api")

@@ -1,5 +1,6 @@
 import Foundation
 import KubeSandbox
+import KubectlSupport
 import Testing
 
 @Suite("seeding and kubeconfig")
@@ -37,7 +38,7 @@ struct SeedAndKubeconfigTests {
     @Test("refuses what is not a v1 ConfigMap, and data the apiserver would refuse")
     func seedErrors() throws {
         let sandbox = try Sandbox()
-        #expect(throws: SandboxError.invalidManifest("object 1 is v1 Secret; the sandbox seeds only v1 ConfigMaps")) {
+        #expect(throws: SandboxError.invalidManifest("object 1 is v1 Secret; the sandbox seeds only v1 ConfigMap, v1 Node, v1 Pod, apps/v1 DaemonSet")) {
             try sandbox.seed(manifest: "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n")
         }
         do {

@@ -5,14 +5,16 @@ extension Sandbox {
         ResourceOperations(store: store, resource: ConfigMapResource())
     }
 
-    /// Creates or updates the ConfigMaps of a manifest (YAML or JSON, one or several documents,
-    /// or a List). Objects without a namespace go to `default`.
+    /// Creates or updates the objects of a manifest (YAML or JSON, one or several documents, or
+    /// a List): ConfigMaps, Nodes, Pods, DaemonSets. Namespaced objects without a namespace go
+    /// to `default`. Returns the ConfigMaps.
     @discardableResult
     public func seed(manifest: String) throws -> [SandboxConfigMap] {
         var seeded: [SandboxConfigMap] = []
-        for object in try SeedManifest.configMaps(in: manifest) {
-            let namespace = object[path: ["metadata", "namespace"]]?.stringValue ?? "default"
-            seeded.append(try write(object, namespace: namespace))
+        for (resource, object) in try SeedManifest.objects(in: manifest, catalog: catalog) {
+            let namespace = resource.isNamespaced ? object[path: ["metadata", "namespace"]]?.stringValue ?? "default" : ""
+            let written = try write(object, namespace: namespace, through: ResourceOperations(store: store, resource: resource))
+            if resource.storage == .configMaps { seeded.append(SandboxConfigMap(written)) }
         }
         return seeded
     }
@@ -21,7 +23,7 @@ extension Sandbox {
     /// replace happens only if it is still current (409 otherwise).
     @discardableResult
     public func apply(_ configMap: SandboxConfigMap) throws -> SandboxConfigMap {
-        try write(configMap.document, namespace: configMap.namespace)
+        SandboxConfigMap(try write(configMap.document, namespace: configMap.namespace, through: configMaps))
     }
 
     public func configMap(namespace: String, name: String) -> SandboxConfigMap? {
@@ -59,14 +61,14 @@ extension Sandbox {
             .map { SandboxEvent(resource.fromStorage($0)) }
     }
 
-    private func write(_ object: Document, namespace: String) throws -> SandboxConfigMap {
+    private func write(_ object: Document, namespace: String, through operations: ResourceOperations) throws -> Document {
         let name = object[path: ["metadata", "name"]]?.stringValue ?? ""
         let options = WriteOptions(dryRun: false, fieldValidation: .strict)
         do {
             do {
-                return SandboxConfigMap(try configMaps.create(namespace: namespace, body: object, options: options).object)
+                return try operations.create(namespace: namespace, body: object, options: options).object
             } catch where error.reason == "AlreadyExists" {
-                return SandboxConfigMap(try configMaps.replace(namespace: namespace, name: name, body: object, options: options).object)
+                return try operations.replace(namespace: namespace, name: name, body: object, options: options).object
             }
         } catch {
             throw SandboxError(error)

@@ -22,6 +22,9 @@ public final class Sandbox: Sendable {
     let store: ObjectStore
     let controls: SandboxControls
     let catalog = ResourceCatalog()
+    let subresources: Subresources
+    /// The DaemonSet controller and kubelets, while `startWorkloads` has them running.
+    let workloads = Mutex<WorkloadController?>(nil)
     private let certificateAuthority: SandboxCertificateAuthority?
     private let server = Mutex(ServerState())
 
@@ -41,6 +44,7 @@ public final class Sandbox: Sendable {
         self.configuration = configuration
         store = ObjectStore(historyLimit: configuration.historyLimit)
         controls = SandboxControls(token: configuration.token)
+        subresources = Subresources(store: store)
         certificateAuthority = configuration.token == nil ? nil : try SandboxCertificateAuthority(host: configuration.host)
     }
 
@@ -51,7 +55,7 @@ public final class Sandbox: Sendable {
     public func start() async throws -> URL {
         if let endpoint, server.withLock({ $0.task != nil }) { return endpoint }
         let router = SandboxRouter(
-            store: store, controls: controls, catalog: catalog,
+            store: store, controls: controls, catalog: catalog, subresources: subresources,
             watchLimits: .init(bookmarkInterval: configuration.bookmarkInterval, timeoutCap: configuration.watchTimeoutCap),
             serverAddress: { [weak self] in self.map { "\($0.clientHost):\($0.port ?? 0)" } ?? "" })
         let tlsConfiguration = try certificateAuthority?.serverTLSConfiguration()
@@ -61,7 +65,8 @@ public final class Sandbox: Sendable {
         let application = Application(
             router: router.build(),
             server: try tlsConfiguration.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
+            // A restart binds the port of the previous start, so clients find the server again.
+            configuration: .init(address: .hostname(configuration.host, port: port ?? configuration.port)),
             onServerRunning: { channel in started.succeed(port: channel.localAddress?.port ?? 0) },
             logger: logger)
         let services = ServiceGroup(configuration: .init(services: [application], logger: logger))

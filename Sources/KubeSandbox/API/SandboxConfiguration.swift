@@ -17,8 +17,8 @@ public struct SandboxConfiguration: Sendable {
     /// 0 picks a free port.
     public var port: Int
     public var transport: Transport
-    /// How many changes the watch history keeps (across all objects, like the apiserver's
-    /// watch cache); a watch from an older version gets 410 Expired.
+    /// How many changes the watch history keeps per kind (across all objects of that kind, like
+    /// the apiserver's watch cache of one resource); a watch from an older version gets 410 Expired.
     public var historyLimit: Int
     /// How often a watch that asked for bookmarks receives one.
     public var bookmarkInterval: Duration

@@ -32,7 +32,8 @@ struct OpenAPIDocuments: Sendable {
     private func document(for groupVersion: String) -> Document {
         var paths: [String: Document] = [:]
         for resource in catalog.resources(in: groupVersion) {
-            let prefix = "/\(Self.documentPath(groupVersion))/namespaces/{namespace}/\(resource.name.plural)"
+            let scope = resource.isNamespaced ? "/namespaces/{namespace}" : ""
+            let prefix = "/\(Self.documentPath(groupVersion))\(scope)/\(resource.name.plural)"
             paths["\(prefix)/{name}"] = .object(["patch": patchOperation(resource)])
         }
         return .object([

@@ -8,6 +8,7 @@ struct SandboxRouter {
     let store: ObjectStore
     let controls: SandboxControls
     let catalog: ResourceCatalog
+    let subresources: Subresources
     let watchLimits: ResourceEndpoints.WatchLimits
     /// `host:port` as clients reach it, for `/api`'s serverAddressByClientCIDRs.
     let serverAddress: @Sendable () -> String
@@ -72,43 +73,69 @@ struct SandboxRouter {
     }
 
     private func addResources(to router: Router<BasicRequestContext>, prefix: String, groupVersion: String) {
-        let endpoints = { @Sendable (context: BasicRequestContext) throws -> ResourceEndpoints in
+        /// The endpoints of the resource the path names; a namespaced resource is not served at
+        /// a cluster-scoped path, nor the other way round.
+        let endpoints = { @Sendable (context: BasicRequestContext, namespaced: Bool?) throws -> ResourceEndpoints in
             let plural = try context.parameters.require("resource")
-            guard let resource = catalog.resource(groupVersion: groupVersion, plural: plural) else { throw APIError.pathNotFound }
+            guard let resource = catalog.resource(groupVersion: groupVersion, plural: plural),
+                  namespaced == nil || resource.isNamespaced == namespaced
+            else { throw APIError.pathNotFound }
             return ResourceEndpoints(operations: ResourceOperations(store: store, resource: resource), watchLimits: watchLimits)
         }
-        router.get("\(prefix)/:resource") { request, context in
-            try endpoints(context).list(request, namespace: nil)
+        let clusterCollection = "\(prefix)/:resource"
+        router.get(RouterPath(clusterCollection)) { request, context in
+            try endpoints(context, nil).list(request, namespace: nil)
+        }
+        router.post(RouterPath(clusterCollection)) { request, context in
+            var request = request
+            return try await endpoints(context, false).create(&request, namespace: "")
         }
         let collection = "\(prefix)/namespaces/:namespace/:resource"
         router.get(RouterPath(collection)) { request, context in
-            try endpoints(context).list(request, namespace: try context.parameters.require("namespace"))
+            try endpoints(context, true).list(request, namespace: try context.parameters.require("namespace"))
         }
         router.post(RouterPath(collection)) { request, context in
             var request = request
-            return try await endpoints(context).create(&request, namespace: try context.parameters.require("namespace"))
+            return try await endpoints(context, true).create(&request, namespace: try context.parameters.require("namespace"))
         }
-        let item = "\(collection)/:name"
-        router.get(RouterPath(item)) { request, context in
-            try endpoints(context).get(request, namespace: try context.parameters.require("namespace"), name: try context.parameters.require("name"))
+        // Items: `namespaces/{ns}/{resource}/{name}`, and `{resource}/{name}` for cluster-scoped ones.
+        for (item, namespaced) in [("\(collection)/:name", true), ("\(clusterCollection)/:name", false)] {
+            let namespace = { @Sendable (context: BasicRequestContext) throws -> String in
+                namespaced ? try context.parameters.require("namespace") : ""
+            }
+            router.get(RouterPath(item)) { request, context in
+                try endpoints(context, namespaced).get(request, namespace: try namespace(context), name: try context.parameters.require("name"))
+            }
+            router.put(RouterPath(item)) { request, context in
+                var request = request
+                return try await endpoints(context, namespaced).replace(&request, namespace: try namespace(context), name: try context.parameters.require("name"))
+            }
+            router.patch(RouterPath(item)) { request, context in
+                var request = request
+                return try await endpoints(context, namespaced).patch(&request, namespace: try namespace(context), name: try context.parameters.require("name"))
+            }
+            router.delete(RouterPath(item)) { request, context in
+                var request = request
+                return try await endpoints(context, namespaced).delete(&request, namespace: try namespace(context), name: try context.parameters.require("name"))
+            }
+            router.on(RouterPath(item), method: .post) { request, _ -> Response in
+                throw APIError.methodNotAllowed(request.method.rawValue)
+            }
         }
-        router.put(RouterPath(item)) { request, context in
-            var request = request
-            return try await endpoints(context).replace(&request, namespace: try context.parameters.require("namespace"), name: try context.parameters.require("name"))
+        // Subresources (`pods/{name}/proxy/...`, `pods/{name}/log`): only GET is served.
+        for path in ["\(collection)/:name/:subresource", "\(collection)/:name/:subresource/**"] {
+            router.get(RouterPath(path)) { request, context in
+                let resource = try endpoints(context, true).operations.resource
+                return try await subresources.serve(
+                    request, resource: resource.name, namespace: try context.parameters.require("namespace"),
+                    name: try context.parameters.require("name"), subresource: try context.parameters.require("subresource"),
+                    rest: context.parameters.getCatchAll().joined(separator: "/"))
+            }
         }
-        router.patch(RouterPath(item)) { request, context in
-            var request = request
-            return try await endpoints(context).patch(&request, namespace: try context.parameters.require("namespace"), name: try context.parameters.require("name"))
-        }
-        router.delete(RouterPath(item)) { request, context in
-            var request = request
-            return try await endpoints(context).delete(&request, namespace: try context.parameters.require("namespace"), name: try context.parameters.require("name"))
-        }
-        // Verbs the apiserver knows but these resources do not serve here (deletecollection,
-        // create on an item) answer 405, not 404.
-        let unsupported: [(String, [HTTPRequest.Method])] = [(collection, [.put, .patch, .delete]), (item, [.post])]
-        for (path, methods) in unsupported {
-            for method in methods {
+        // Verbs the apiserver knows but these resources do not serve here (deletecollection)
+        // answer 405, not 404.
+        for path in [collection, clusterCollection] {
+            for method in [HTTPRequest.Method.put, .patch, .delete] {
                 router.on(RouterPath(path), method: method) { request, _ -> Response in
                     throw APIError.methodNotAllowed(request.method.rawValue)
                 }

@@ -10,11 +10,14 @@ struct ResourceName: Sendable, Hashable {
     var groupVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
 }
 
-/// The two kinds of object the store keeps. Core and `events.k8s.io` Events share one
-/// storage, as on a real cluster: an Event posted through one API is listed by the other.
+/// The kinds of object the store keeps. Core and `events.k8s.io` Events share one storage, as
+/// on a real cluster: an Event posted through one API is listed by the other.
 enum StorageKind: Sendable, Hashable {
     case configMaps
     case events
+    case nodes
+    case pods
+    case daemonSets
 }
 
 /// One resource endpoint (`/api/v1/.../configmaps`, `/apis/events.k8s.io/v1/.../events`...):
@@ -27,11 +30,17 @@ protocol ServedResource: Sendable {
     var table: TableLayout { get }
     /// The protobuf message of this kind, for request bodies sent as protobuf; nil: JSON only.
     var protobufMessage: Protobuf.Message? { get }
+    /// False for cluster-scoped resources (Nodes), stored under the empty namespace.
+    var isNamespaced: Bool { get }
 
     /// The wire form of this version into the stored form.
     func toStorage(_ object: Document) -> Document
     /// The stored form into this version's wire form.
     func fromStorage(_ object: Document) -> Document
+    /// The registry strategy's PrepareForCreate (`old == nil`) and PrepareForUpdate, on the
+    /// stored form: the fields the server owns (defaults, `generation`, a status that only its
+    /// controller writes). Runs before validation.
+    func prepare(_ object: Document, old: Document?) -> Document
     /// The apiserver's validation of a create (`old == nil`) or an update, on the stored form.
     func validate(_ object: Document, old: Document?) -> [APIError.Cause]
     /// The value a field selector label reads, or nil when this resource does not support the label.
@@ -42,6 +51,10 @@ extension ServedResource {
     var apiVersion: String { name.groupVersion }
 
     var protobufMessage: Protobuf.Message? { nil }
+
+    var isNamespaced: Bool { true }
+
+    func prepare(_ object: Document, old: Document?) -> Document { object }
 
     /// The metadata labels every resource supports in field selectors.
     func metadataFieldValue(_ label: String, of stored: Document) -> String? {
@@ -55,7 +68,9 @@ extension ServedResource {
 
 /// The resources this sandbox serves, by API group version.
 struct ResourceCatalog: Sendable {
-    let resources: [any ServedResource] = [ConfigMapResource(), CoreEventResource(), EventsV1Resource()]
+    let resources: [any ServedResource] = [
+        ConfigMapResource(), CoreEventResource(), NodeResource(), PodResource(), EventsV1Resource(), DaemonSetResource(),
+    ]
 
     func resource(groupVersion: String, plural: String) -> (any ServedResource)? {
         resources.first { $0.name.groupVersion == groupVersion && $0.name.plural == plural }

@@ -25,9 +25,10 @@ struct Change: Sendable {
 }
 
 /// The in-memory etcd plus watch cache: objects in stored form, one global resource version,
-/// a bounded history of changes, and the open watches fed from it. Every write commits under
-/// one lock and is fanned out to watches before the lock is released, so a watch registered
-/// at version N sees exactly the writes after N.
+/// a bounded history of changes per kind (the apiserver keeps one watch cache per resource, so
+/// pods churning do not age the ConfigMaps' history), and the open watches fed from it. Every
+/// write commits under one lock and is fanned out to watches before the lock is released, so a
+/// watch registered at version N sees exactly the writes after N.
 final class ObjectStore: Sendable {
     private typealias EventContinuation = AsyncThrowingStream<WatchEvent, any Error>.Continuation
 
@@ -41,11 +42,18 @@ final class ObjectStore: Sendable {
     private struct State {
         var objects: [ObjectKey: Document] = [:]
         var resourceVersion: Int64 = 0
-        var history: [Change] = []
-        /// The newest version no longer in `history`: a watch may resume from it or later.
-        var compactedThrough: Int64 = 0
+        var history: [StorageKind: [Change]] = [:]
+        /// Per kind, the newest version no longer in its history: a watch may resume from it or later.
+        var compactedThrough: [StorageKind: Int64] = [:]
+        /// Every kind's history was forgotten up to here (`compactHistory`).
+        var compactedEverythingThrough: Int64 = 0
         var subscribers: [Int: Subscriber] = [:]
         var nextSubscriberID = 0
+        var changeObservers: [@Sendable (StorageKind) -> Void] = []
+
+        func oldestResumable(_ kind: StorageKind) -> Int64 {
+            max(compactedThrough[kind] ?? 0, compactedEverythingThrough)
+        }
     }
 
     private let state = Mutex(State())
@@ -133,13 +141,14 @@ final class ObjectStore: Sendable {
         let id = try state.withLock { (state) throws(APIError) -> Int in
             switch start {
             case .after(let version):
-                guard version >= state.compactedThrough else {
-                    throw .expired(requested: version, oldest: state.compactedThrough + 1)
+                let oldest = state.oldestResumable(filter.storage)
+                guard version >= oldest else {
+                    throw .expired(requested: version, oldest: oldest + 1)
                 }
                 guard version <= state.resourceVersion else {
                     throw .resourceVersionTooLarge(requested: version, current: state.resourceVersion)
                 }
-                for change in state.history where change.resourceVersion > version {
+                for change in state.history[filter.storage] ?? [] where change.resourceVersion > version {
                     if let event = filter.event(for: change) { continuation.yield(event) }
                 }
             case .currentState(let markEnd):
@@ -209,11 +218,19 @@ final class ObjectStore: Sendable {
         }
     }
 
+    /// Calls `observer` after every committed write, under the store's lock: it must only take
+    /// note (yield to a stream), never call back into the store. For in-process controllers,
+    /// which are not API clients and so do not watch through the HTTP layer.
+    func observeChanges(_ observer: @escaping @Sendable (StorageKind) -> Void) {
+        state.withLock { $0.changeObservers.append(observer) }
+    }
+
     /// Forgets all history: a watch from any version before now gets 410 Expired.
     func compactHistory() {
         state.withLock { state in
             state.history.removeAll()
-            state.compactedThrough = state.resourceVersion
+            state.compactedThrough.removeAll()
+            state.compactedEverythingThrough = state.resourceVersion
         }
     }
 
@@ -231,13 +248,14 @@ final class ObjectStore: Sendable {
             state.objects[key] = stamped
         }
         let change = Change(kind: kind, resourceVersion: state.resourceVersion, key: key, previous: previous, object: stamped)
-        state.history.append(change)
-        if state.history.count > historyLimit {
-            state.compactedThrough = state.history.removeFirst().resourceVersion
+        state.history[key.storage, default: []].append(change)
+        if state.history[key.storage, default: []].count > historyLimit {
+            state.compactedThrough[key.storage] = state.history[key.storage]?.removeFirst().resourceVersion
         }
         for subscriber in state.subscribers.values where !subscriber.isSilenced {
             if let event = subscriber.filter.event(for: change) { subscriber.continuation.yield(event) }
         }
+        for observer in state.changeObservers { observer(key.storage) }
         return stamped
     }
 }

@@ -53,13 +53,13 @@ struct ResourceOperations: Sendable {
         guard bodyNamespace.isEmpty || bodyNamespace == namespace else {
             throw .badRequest("the namespace of the provided object does not match the namespace sent on the request")
         }
-        object[path: ["metadata", "namespace"]] = .string(namespace)
+        object[path: ["metadata", "namespace"]] = resource.isNamespaced ? .string(namespace) : nil
         object[path: ["metadata", "resourceVersion"]] = nil
         if (object[path: ["metadata", "name"]]?.stringValue ?? "").isEmpty,
            let prefix = object[path: ["metadata", "generateName"]]?.stringValue, !prefix.isEmpty {
             object[path: ["metadata", "name"]] = .string(prefix + Self.randomSuffix())
         }
-        let stored = resource.toStorage(object)
+        let stored = resource.prepare(resource.toStorage(object), old: nil)
         let objectName = stored[path: ["metadata", "name"]]?.stringValue ?? ""
         let causes = resource.validate(stored, old: nil)
         guard causes.isEmpty else { throw .invalid(name, objectName, causes) }
@@ -72,12 +72,12 @@ struct ResourceOperations: Sendable {
     func replace(namespace: String, name objectName: String, body: Document, options: WriteOptions) throws(APIError) -> WriteOutcome {
         var (object, warnings) = try decode(body, options: options)
         try checkIdentity(object, namespace: namespace, name: objectName)
-        object[path: ["metadata", "namespace"]] = .string(namespace)
+        object[path: ["metadata", "namespace"]] = resource.isNamespaced ? .string(namespace) : nil
         let replacement = resource.toStorage(object)
         let updated = try store.update(key(namespace, objectName), commit: !options.dryRun, notFound: .notFound(name, objectName)) {
             (current) throws(APIError) -> Document in
             try checkPrecondition(replacement, against: current, name: objectName)
-            return try validated(replacement, old: current, name: objectName)
+            return try validated(resource.prepare(replacement, old: current), old: current, name: objectName)
         }
         return WriteOutcome(object: resource.fromStorage(updated), warnings: warnings)
     }
@@ -97,10 +97,10 @@ struct ResourceOperations: Sendable {
             var (object, decodeWarnings) = try decode(patched, options: options)
             warnings = decodeWarnings
             try checkIdentity(object, namespace: namespace, name: objectName)
-            object[path: ["metadata", "namespace"]] = .string(namespace)
+            object[path: ["metadata", "namespace"]] = resource.isNamespaced ? .string(namespace) : nil
             let replacement = resource.toStorage(object)
             try checkPrecondition(replacement, against: current, name: objectName)
-            return try validated(replacement, old: current, name: objectName)
+            return try validated(resource.prepare(replacement, old: current), old: current, name: objectName)
         }
         return WriteOutcome(object: resource.fromStorage(updated), warnings: warnings)
     }
