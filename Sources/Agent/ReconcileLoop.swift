@@ -14,6 +14,8 @@ public struct ReconcileLoop: Service {
     let deliveries: any AsyncSequence<WatchDelivery, Never> & Sendable
     let events: EventRecorder?
     let logger: Logger
+    /// This node: where its facts are read and the one path that applies a version to it.
+    let target: NodeTarget
 
     public init(
         configuration: AgentConfiguration, state: AgentState,
@@ -25,6 +27,9 @@ public struct ReconcileLoop: Service {
         self.deliveries = deliveries
         self.events = events
         self.logger = logger
+        target = NodeTarget(
+            directory: state.directory, binDirectory: configuration.cniBinDirectory, hostRoot: configuration.hostRoot,
+            autoDataPathV2: configuration.autoDataPathV2, lastGood: configuration.stateDirectory.map(LastGoodStore.init(directory:)))
     }
 
     private enum Input: Sendable {
@@ -33,11 +38,6 @@ public struct ReconcileLoop: Service {
         case retryWrite
     }
 
-    private var target: NodeTarget {
-        NodeTarget(
-            directory: state.directory, binDirectory: configuration.cniBinDirectory, hostRoot: configuration.hostRoot,
-            autoDataPathV2: configuration.autoDataPathV2, lastGood: configuration.stateDirectory.map(LastGoodStore.init(directory:)))
-    }
 
     public func run() async throws {
         let (inputs, continuation) = AsyncStream<Input>.makeStream()
@@ -99,7 +99,6 @@ public struct ReconcileLoop: Service {
     }
 
     private func observedVersion(_ data: ConfigMapData) -> ObservedVersion {
-        let target = self.target
         let facts: NodeFacts
         do {
             facts = try target.facts()

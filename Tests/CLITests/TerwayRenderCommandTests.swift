@@ -52,15 +52,7 @@ private func ackNodeFile(_ name: String) throws -> String {
         var ipvlan = HostRoot()
         ipvlan.ciliumNet = true
         let ipvlanRoot = try ipvlan.make(at: directory.file("ipvlan-host"))
-        let manifest = directory.file("ipvlan.yaml")
-        try """
-            apiVersion: v1
-            kind: ConfigMap
-            metadata: {name: eni-config, namespace: kube-system}
-            data:
-              eni_conf: '{}'
-              10-terway.conf: '{"cniVersion": "0.4.0", "type": "terway", "eniip_virtual_type": "IPVlan"}'
-            """.write(toFile: manifest, atomically: true, encoding: .utf8)
+        let manifest = try ipvlanManifest(in: directory, spelled: "IPVlan")
         let refused = try CLIRunner.run(["render", "--configmap", manifest, "--host-root", ipvlanRoot, "--cni-bin-dir", try binDirectory().path, "--stdout"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("eniip_virtual_type: Terway's init fails on this node (\"ipvlan is unsupported\")"))
@@ -78,15 +70,7 @@ private func ackNodeFile(_ name: String) throws -> String {
 
     @Test func theAutoDataPathV2GateIsTerwaysFlag() throws {
         let directory = try TemporaryDirectory()
-        let manifest = directory.file("ipvlan.yaml")
-        try """
-            apiVersion: v1
-            kind: ConfigMap
-            metadata: {name: eni-config, namespace: kube-system}
-            data:
-              eni_conf: '{}'
-              10-terway.conf: '{"cniVersion": "0.4.0", "type": "terway", "eniip_virtual_type": "ipvlan"}'
-            """.write(toFile: manifest, atomically: true, encoding: .utf8)
+        let manifest = try ipvlanManifest(in: directory, spelled: "ipvlan")
         let base = ["render", "--configmap", manifest, "--host-root", CLIRunner.example("node-veth"), "--cni-bin-dir", try binDirectory().path, "--stdout"]
         let on = try CLIRunner.run(base)
         #expect(on.status == 0, "\(on.stderr)")
@@ -96,6 +80,20 @@ private func ackNodeFile(_ name: String) throws -> String {
         let malformed = try CLIRunner.run(base + ["--feature-gates", "AutoDataPathV2"])
         #expect(malformed.status == 2)
     }
+}
+
+/// An eni-config asking for the ipvlan datapath, which Terway moves to datapathv2 where it can.
+private func ipvlanManifest(in directory: TemporaryDirectory, spelled virtualType: String) throws -> String {
+    let manifest = directory.file("ipvlan.yaml")
+    try """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: eni-config, namespace: kube-system}
+        data:
+          eni_conf: '{}'
+          10-terway.conf: '{"cniVersion": "0.4.0", "type": "terway", "eniip_virtual_type": "\(virtualType)"}'
+        """.write(toFile: manifest, atomically: true, encoding: .utf8)
+    return manifest
 }
 
 /// A bin dir with the binaries Terway's image installs and the chained plugins the examples use.
