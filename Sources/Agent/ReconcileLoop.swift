@@ -92,8 +92,7 @@ public struct ReconcileLoop: Service {
     /// Evaluates one version for this node (its facts, Terway's render, the plugin binaries)
     /// and carries out what the policy decides, then any correction of the node file.
     private func handle(_ object: ConfigMapObject) async -> Bool? {
-        let data = ConfigMapData(data: object.data, binaryDataKeys: object.binaryDataKeys, resourceVersion: object.resourceVersion)
-        let decision = await state.observe(observedVersion(data))
+        let decision = await state.observe(observedVersion(ConfigMapData(object)))
         let wrote = await execute(decision, object: object)
         return await execute(await state.correction(), object: object) ?? wrote
     }
@@ -124,13 +123,23 @@ public struct ReconcileLoop: Service {
         case .reportInvalid(let diagnostics):
             for diagnostic in diagnostics { logger.log(level: diagnostic.severity == .error ? .error : .warning, "\(diagnostic)") }
             logger.error("eni-config version rejected; the node file stays as it is", metadata: ["resourceVersion": "\(object?.resourceVersion ?? "")"])
-            await post(.warning, reason: "InvalidConfig", action: "Validate", note: EventNote.invalid(diagnostics), regarding: regarding)
+            // Invalid data is invalid on every node: one Event for the cluster. A failure of this
+            // node alone (its facts, its binaries) is this node's Event.
+            let everyNode = object.map { !ENIConfig.evaluate(ConfigMapData($0)).isValid } ?? false
+            await post(
+                .warning, reason: "InvalidConfig", action: "Validate", note: EventNote.invalid(diagnostics), regarding: regarding,
+                sharedName: everyNode ? EventNote.sharedName("InvalidConfig", object: object) : nil)
             return nil
         case .reportPending(let conflist):
             logger.notice(
                 "a valid new eni-config waits for the next rollout restart (apply mode on-start)",
                 metadata: ["sha256": "\(conflist.sha256)", "resourceVersion": "\(object?.resourceVersion ?? "")"])
-            await post(.normal, reason: "PendingRestart", action: "Validate", note: EventNote.pending(conflist), regarding: regarding)
+            // Every node that finds the version valid waits for the same restart: one Event.
+            let sharedName = EventNote.sharedName("PendingRestart", object: object)
+            await post(
+                .normal, reason: "PendingRestart", action: "Validate",
+                note: sharedName == nil ? EventNote.pending(conflist) : EventNote.pendingEverywhere(resourceVersion: object?.resourceVersion ?? ""),
+                regarding: regarding, sharedName: sharedName)
             return nil
         case .apply(let conflist):
             return await write(conflist, resourceVersion: object?.resourceVersion, regarding: regarding)
@@ -184,9 +193,11 @@ public struct ReconcileLoop: Service {
         }
     }
 
-    private func post(_ type: EventReport.EventType, reason: String, action: String, note: String, regarding: ObjectReference) async {
+    private func post(
+        _ type: EventReport.EventType, reason: String, action: String, note: String, regarding: ObjectReference, sharedName: String? = nil
+    ) async {
         guard let events else { return }
-        await events.record(EventReport(type: type, reason: reason, action: action, note: note, regarding: regarding))
+        await events.record(EventReport(type: type, reason: reason, action: action, note: note, regarding: regarding, sharedName: sharedName))
     }
 }
 
@@ -200,7 +211,7 @@ struct RetryDelay {
     }
 }
 
-/// Event notes: short, and only about our two keys.
+/// Event notes and names: short, and only about our two keys.
 enum EventNote {
     static func invalid(_ diagnostics: [Diagnostic]) -> String {
         let errors = diagnostics.errors
@@ -213,11 +224,30 @@ enum EventNote {
         "eni-config sha256 \(conflist.sha256.prefix(12)) is valid and waits for `kubectl rollout restart daemonset terway-eniip -n kube-system`"
     }
 
+    static func pendingEverywhere(resourceVersion: String) -> String {
+        "eni-config resourceVersion \(resourceVersion) is valid and waits for `kubectl rollout restart daemonset terway-eniip -n kube-system`; "
+            + "each node's render and verdict: `kubectl eni-config status`"
+    }
+
+    /// The name every node gives the Event of a verdict that does not depend on the node:
+    /// `<configmap>.<resourceVersion>.<reason>`. nil without a version to tell versions apart.
+    static func sharedName(_ reason: String, object: ConfigMapObject?) -> String? {
+        guard let object, !object.resourceVersion.isEmpty else { return nil }
+        return "\(object.name).\(object.resourceVersion).\(reason.lowercased())"
+    }
+
     static func applied(_ conflist: RenderedConflist, path: String) -> String {
         "wrote \(path) sha256 \(conflist.sha256.prefix(12)) (chain \(conflist.chainDescription))"
     }
 
     static func restored(_ lastGood: RenderedConflist, path: String) -> String {
         "terwayd copied Terway's render of the rejected eni-config to \(path); put back the last good file sha256 \(lastGood.sha256.prefix(12))"
+    }
+}
+
+extension ConfigMapData {
+    /// Our keys of a ConfigMap as the API delivered it.
+    init(_ object: ConfigMapObject) {
+        self.init(data: object.data, binaryDataKeys: object.binaryDataKeys, resourceVersion: object.resourceVersion)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import Testing
 @testable import KubeAPI
 
@@ -80,6 +81,30 @@ struct EventBodyTests {
         #expect(cut.utf8.count > 1018)
     }
 
+    @Test func aSharedEventIsPostedUnderItsNameAndA409MeansAnotherNodePostedIt() async throws {
+        try await LocalAPIServer.run(respond: { _, index in
+            index == 0
+                ? Response.json("{}", status: .created)
+                : Response.kubeStatus(409, reason: "AlreadyExists", message: "events.events.k8s.io eni-config.7.pendingrestart already exists")
+        }) { port, server in
+            let connection = ClusterConnection(server: "http://127.0.0.1:\(port)", tlsConfiguration: nil, tokenSource: nil, namespace: nil, origin: "test")
+            let client = KubeClient(connection: connection)
+            func report(_ note: String, sharedName: String?) -> EventReport {
+                EventReport(type: .normal, reason: "PendingRestart", action: "Validate", note: note, regarding: .configMap(configMap("7")), sharedName: sharedName)
+            }
+            let first = EventRecorder(client: client, nodeName: "node-a")
+            #expect(await first.record(report("waits", sharedName: "eni-config.7.pendingrestart")) == .posted(name: "eni-config.7.pendingrestart"))
+            let second = EventRecorder(client: client, nodeName: "node-b")
+            #expect(await second.record(report("waits", sharedName: "eni-config.7.pendingrestart")) == .alreadyReported(name: "eni-config.7.pendingrestart"))
+            // A node's own Event with a clashing name is a failure, not somebody else's report.
+            let own = await second.record(report("this node only", sharedName: nil))
+            #expect(own.isFailure)
+            let bodies = server.requests.map { try? JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: Any] }
+            #expect(bodies.prefix(2).map { ($0?["metadata"] as? [String: Any])?["name"] as? String } == ["eni-config.7.pendingrestart", "eni-config.7.pendingrestart"])
+            try await client.shutdown()
+        }
+    }
+
     @Test func theEventNamesTheConfigMapTheNodeAndTheController() async throws {
         let connection = ClusterConnection(server: "http://127.0.0.1:1", tlsConfiguration: nil, tokenSource: nil, namespace: nil, origin: "test")
         let client = KubeClient(connection: connection)
@@ -113,5 +138,12 @@ struct EventBodyTests {
         let byName = try JSONSerialization.jsonObject(with: JSONEncoder().encode(ObjectReference.configMap(namespace: "kube-system", name: "eni-config")))
         #expect(byName as? [String: String] == ["apiVersion": "v1", "kind": "ConfigMap", "namespace": "kube-system", "name": "eni-config"])
         try await client.shutdown()
+    }
+}
+
+extension EventRecorder.Outcome {
+    var isFailure: Bool {
+        if case .failed = self { return true }
+        return false
     }
 }

@@ -22,13 +22,19 @@ public struct EventReport: Sendable, Equatable {
     public var note: String
     /// The object the Event is about, usually `ObjectReference.configMap(object)`.
     public var regarding: ObjectReference
+    /// For a finding every node reaches alike: the Event's name, which every reporter derives
+    /// the same way (from the ConfigMap's version). The first post creates the Event; the
+    /// others are answered 409 AlreadyExists and leave it be, so the cluster holds one Event
+    /// per finding and version, not one per node. nil: this node's own Event, uniquely named.
+    public var sharedName: String?
 
-    public init(type: EventType, reason: String, action: String, note: String, regarding: ObjectReference) {
+    public init(type: EventType, reason: String, action: String, note: String, regarding: ObjectReference, sharedName: String? = nil) {
         self.type = type
         self.reason = reason
         self.action = action
         self.note = note
         self.regarding = regarding
+        self.sharedName = sharedName
     }
 }
 
@@ -42,6 +48,8 @@ public final class EventRecorder: Sendable {
 
     public enum Outcome: Sendable, Equatable {
         case posted(name: String)
+        /// A shared Event another node has already posted.
+        case alreadyReported(name: String)
         case suppressedDuplicate
         case suppressedRateLimit
         case failed(KubeAPIError)
@@ -89,6 +97,9 @@ public final class EventRecorder: Sendable {
             try await client.createEvent(event)
             logger.debug("Event posted", metadata: ["name": "\(event.metadata.name)", "reason": "\(report.reason)"])
             return .posted(name: event.metadata.name)
+        } catch let error as KubeAPIError where error.statusCode == 409 && report.sharedName != nil {
+            logger.debug("Event already posted by another node", metadata: ["name": "\(event.metadata.name)", "reason": "\(report.reason)"])
+            return .alreadyReported(name: event.metadata.name)
         } catch {
             limiter.withLock { $0.forget(reason: report.reason, note: note) }
             let failure = error as? KubeAPIError ?? .connection("\(error)")
@@ -102,7 +113,7 @@ public final class EventRecorder: Sendable {
         // client-go names Events <object>.<hex nanoseconds>; a random suffix keeps two
         // nodes reporting in the same microsecond apart.
         let suffix = String(UInt16.random(in: .min ... .max), radix: 16)
-        let name = "\(report.regarding.name).\(String(microseconds * 1000, radix: 16))\(suffix)"
+        let name = report.sharedName ?? "\(report.regarding.name).\(String(microseconds * 1000, radix: 16))\(suffix)"
         return EventsV1Event(
             // Events about cluster-scoped objects go to "default", as client-go puts them.
             metadata: .init(name: name, namespace: report.regarding.namespace ?? "default"),

@@ -84,6 +84,8 @@ public struct SandboxEvent: Sendable {
         public var uid: String
         public var apiVersion: String
         public var fieldPath: String
+        /// The version of the object the Event was about.
+        public var resourceVersion: String
     }
 
     public let namespace: String
@@ -110,7 +112,8 @@ public struct SandboxEvent: Sendable {
             return Reference(
                 kind: value["kind"]?.stringValue ?? "", namespace: value["namespace"]?.stringValue ?? "",
                 name: value["name"]?.stringValue ?? "", uid: value["uid"]?.stringValue ?? "",
-                apiVersion: value["apiVersion"]?.stringValue ?? "", fieldPath: value["fieldPath"]?.stringValue ?? "")
+                apiVersion: value["apiVersion"]?.stringValue ?? "", fieldPath: value["fieldPath"]?.stringValue ?? "",
+                resourceVersion: value["resourceVersion"]?.stringValue ?? "")
         }
         namespace = text("metadata", "namespace")
         name = text("metadata", "name")
@@ -119,7 +122,7 @@ public struct SandboxEvent: Sendable {
         reason = text("reason")
         action = text("action")
         note = text("note")
-        regarding = reference(wire["regarding"]) ?? Reference(kind: "", namespace: "", name: "", uid: "", apiVersion: "", fieldPath: "")
+        regarding = reference(wire["regarding"]) ?? Reference(kind: "", namespace: "", name: "", uid: "", apiVersion: "", fieldPath: "", resourceVersion: "")
         related = reference(wire["related"])
         reportingController = text("reportingController")
         reportingInstance = text("reportingInstance")
