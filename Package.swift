@@ -5,7 +5,8 @@ let package = Package(
     name: "eni-config-agent",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "eni-config-agent", targets: ["eni-config-agent"])
+        .executable(name: "eni-config-agent", targets: ["eni-config-agent"]),
+        .executable(name: "kubectl-eni_config", targets: ["kubectl-eni_config"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
@@ -91,6 +92,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // What `kubectl eni-config` does, as a library: the fleet view, the rollout, over KubeAPI.
+        .target(name: "ENIConfigPlugin", dependencies: ["ENIConfig", "KubeAPI"]),
+        // `kubectl eni-config` (krew naming): never linked into the agent.
+        .executableTarget(
+            name: "kubectl-eni_config",
+            dependencies: ["ENIConfigPlugin", "ENIConfig", "KubeAPI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // In-process benchmark of validate + render on a ConfigMap near the 1 MiB API limit.
         .executableTarget(name: "eni-config-bench", dependencies: ["ENIConfig"]),
         // Whole-process benchmark of `run` against the sandbox: latency, start-up, idle footprint.
@@ -134,10 +142,11 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "ENIConfigPluginTests", dependencies: ["ENIConfigPlugin", "ENIConfig"]),
         .testTarget(
             name: "FleetTests",
             dependencies: [
-                "Fleet", "KubeSandbox", "KubectlSupport", "eni-config-agent", "TestSupport",
+                "Fleet", "KubeSandbox", "KubectlSupport", "eni-config-agent", "kubectl-eni_config", "ENIConfigPlugin", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

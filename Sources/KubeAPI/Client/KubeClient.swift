@@ -121,10 +121,22 @@ public final class KubeClient: Sendable {
         _ = try await collect(response.body, request: "POST \(path)")
     }
 
+    /// Any request, for tools beyond the agent (the kubectl plugin): the response body, or a
+    /// `KubeAPIError` for a failure or a status outside 2xx.
+    /// - Parameter contentType: of `body`; `application/merge-patch+json` for a merge PATCH.
+    public func request(
+        _ method: HTTPMethod, path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
+        contentType: String = "application/json"
+    ) async throws -> [UInt8] {
+        let response = try await send(method, path: path, query: query, body: body, contentType: contentType)
+        return Array(try await collect(response.body, request: "\(method.rawValue) \(path)").readableBytesView)
+    }
+
     // MARK: - Requests
 
     private func send(
-        _ method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]? = nil
+        _ method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]? = nil,
+        contentType: String = "application/json"
     ) async throws -> HTTPClientResponse {
         let queryText = query.map { "\($0.0)=\(Self.escape($0.1))" }.joined(separator: "&")
         var request = HTTPClientRequest(url: connection.server + path + (queryText.isEmpty ? "" : "?\(queryText)"))
@@ -135,7 +147,7 @@ public final class KubeClient: Sendable {
             request.headers.add(name: "Authorization", value: "Bearer \(token)")
         }
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body))
         }
 

@@ -1,22 +1,19 @@
 import Foundation
 
-/// Runs the real `kubectl` (or a kubectl plugin) against a sandbox, with its own kubeconfig and
-/// discovery cache. Output goes to files and exit is awaited through the termination handler,
+/// Runs the real `kubectl` (and plugins through it) against a sandbox, with its own kubeconfig
+/// and discovery cache. Output goes to files and exit is awaited through the termination handler,
 /// so no thread of the cooperative pool blocks while the sandbox has requests to serve.
 public struct Kubectl: Sendable {
     public static let executable = "/usr/bin/kubectl"
 
     public let directory: URL
     public let kubeconfig: String
-    /// What runs: kubectl, or a plugin binary taking the same flags.
-    public let program: String
 
     /// Writes the kubeconfig into a fresh temporary directory.
-    public init(kubeconfigYAML: String, program: String = Kubectl.executable) throws {
+    public init(kubeconfigYAML: String) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubectl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         kubeconfig = directory.appendingPathComponent("kubeconfig").path
-        self.program = program
         try kubeconfigYAML.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
     }
 
@@ -43,11 +40,22 @@ public struct Kubectl: Sendable {
     }
 
     public func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
-        // Plugins get the kubeconfig only: --cache-dir is kubectl's own flag.
-        let global = program == Self.executable
-            ? ["--kubeconfig", kubeconfig, "--cache-dir", directory.appendingPathComponent("cache").path]
-            : ["--kubeconfig", kubeconfig]
-        return try Running(program: program, arguments: global + arguments, environment: environment, directory: directory)
+        try Running(
+            arguments: ["--kubeconfig", kubeconfig, "--cache-dir", directory.appendingPathComponent("cache").path] + arguments,
+            environment: environment, directory: directory)
+    }
+
+    /// `kubectl <plugin> <arguments> --kubeconfig …`, kubectl finding the plugin in `pluginDirectory`
+    /// as on a user's PATH (kubectl refuses flags before a plugin's name, so they go after).
+    public func plugin(
+        _ name: String, _ arguments: [String], pluginDirectory: String, timeout: Duration = .seconds(60)
+    ) async throws -> Result {
+        let path = pluginDirectory + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let running = try Running(arguments: [name] + arguments + ["--kubeconfig", kubeconfig], environment: ["PATH": path], directory: directory)
+        guard try await running.wait(timeout: timeout) else {
+            throw Timeout(command: "kubectl \(name) \(arguments.joined(separator: " "))", timeout: timeout, output: running.result)
+        }
+        return running.result
     }
 
     /// Writes a file into this kubectl's directory and returns its path.
@@ -64,13 +72,13 @@ public struct Kubectl: Sendable {
         private let stderrPath: String
         private let exited = AsyncStream<Void>.makeStream()
 
-        fileprivate init(program: String, arguments: [String], environment: [String: String], directory: URL) throws {
+        fileprivate init(arguments: [String], environment: [String: String], directory: URL) throws {
             let id = UUID().uuidString
             stdoutPath = directory.appendingPathComponent("\(id).out").path
             stderrPath = directory.appendingPathComponent("\(id).err").path
             _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
             _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-            process.executableURL = URL(fileURLWithPath: program)
+            process.executableURL = URL(fileURLWithPath: Kubectl.executable)
             process.arguments = arguments
             var base = ProcessInfo.processInfo.environment
             base["KUBECONFIG"] = nil
