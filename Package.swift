@@ -30,10 +30,12 @@ let package = Package(
         ),
         // Whole-file reads on POSIX calls with errno text, shared by the three modules that read files.
         .target(name: "SystemFiles"),
+        // A YAML error by position and kind, never by the text it failed on (a token, eni_conf's secret).
+        .target(name: "YAMLErrors", dependencies: ["Yams"]),
         // Reads a ConfigMap from a manifest (YAML/JSON), a mounted directory or stdin.
         .target(
             name: "ConfigMapSource",
-            dependencies: ["ENIConfig", "SystemFiles", "Yams"]
+            dependencies: ["ENIConfig", "SystemFiles", "Yams", "YAMLErrors"]
         ),
         // The node side: atomic write, CNI directory inspection, plugin binaries, last-good store.
         .target(
@@ -46,6 +48,7 @@ let package = Package(
             dependencies: [
                 "SystemFiles",
                 "Yams",
+                "YAMLErrors",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
