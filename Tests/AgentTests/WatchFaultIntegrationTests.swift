@@ -22,11 +22,11 @@ import Testing
         return harness
     }
 
-    @Test func theFirstListIsServedFromTheCacheAndTheWatchAsksForBookmarks() async throws {
+    @Test func theFirstListIsAConsistentReadAndTheWatchAsksForBookmarks() async throws {
         let harness = try await startWatching()
         defer { Task { await harness.stop() } }
         let list = try #require(harness.sandbox.requestLog.first { $0.path.hasSuffix("/configmaps") && !$0.isWatch })
-        #expect(list.query["resourceVersion"] == "0")
+        #expect(list.query["resourceVersion"] == nil)
         #expect(list.query["fieldSelector"] == "metadata.name=eni-config")
         let watch = try #require(watches(harness.sandbox).first)
         #expect(watch.query["allowWatchBookmarks"] == "true")
