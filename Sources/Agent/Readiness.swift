@@ -8,27 +8,27 @@ public enum Readiness: Sendable, Hashable {
     case ready
     case notReady(String)
 
-    /// - Parameter nodeFile: the node file's bytes, nil when nothing is there, or why it cannot be read.
+    /// - Parameter nodeFile: the node file's SHA-256 (hex), nil when nothing is there, or why it cannot be read.
     public static func check(
-        applied: AppliedVersion?, latest: ObservedVersion?, nodeFile: Result<[UInt8]?, NodeFileError>, nodeFilePath: String
+        applied: AppliedVersion?, latest: ObservedVersion?, nodeFile: Result<String?, NodeFileError>, nodeFilePath: String
     ) -> Readiness {
         guard let applied else {
             if let latest, latest.conflist == nil {
-                let errors = latest.diagnostics.errors.count
+                let errors = latest.errorCount
                 return .notReady("eni-config is invalid (\(errors) error\(errors == 1 ? "" : "s")); nothing applied yet: see /status or kubectl describe cm -n kube-system eni-config")
             }
             return .notReady("no valid eni-config applied yet (waiting for the API server)")
         }
-        let bytes: [UInt8]
+        let digest: String
         switch nodeFile {
         case .success(let read?):
-            bytes = read
+            digest = read
         case .success(nil):
             return .notReady("\(nodeFilePath) is missing; it should hold sha256 \(applied.conflist.sha256)")
         case .failure(let error):
             return .notReady("\(error); it should hold sha256 \(applied.conflist.sha256)")
         }
-        guard bytes == applied.conflist.bytes else {
+        guard digest == applied.conflist.sha256 else {
             return .notReady("\(nodeFilePath) was changed by someone else; it should hold sha256 \(applied.conflist.sha256)")
         }
         return .ready

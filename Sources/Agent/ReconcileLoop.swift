@@ -7,13 +7,19 @@ import ServiceLifecycle
 
 /// The agent's main job: every state of eni-config the watcher delivers is evaluated for this
 /// node, handed to the apply policy, and the policy's decisions are carried out — a write, an
-/// Event, a log line. A failed write is retried with backoff until a newer version replaces it.
+/// Event, a log line. A failed write is retried with jittered backoff, each time writing what
+/// the policy wants then. Deliveries that arrive while a write is in progress are coalesced
+/// (`LatestWins`): only the newest is evaluated next.
 public struct ReconcileLoop: Service {
     let configuration: AgentConfiguration
     let state: AgentState
     let deliveries: any AsyncSequence<WatchDelivery, Never> & Sendable
     let events: EventRecorder?
     let logger: Logger
+
+    /// Between retries of a failed write: 1 s doubling to 30 s, each wait drawn from [d, 2d) so
+    /// that a fleet-wide disk problem does not retry in lockstep.
+    static let writeRetryPolicy = BackoffPolicy(initial: .seconds(1), cap: .seconds(30), resetAfter: .seconds(120))
 
     public init(
         configuration: AgentConfiguration, state: AgentState,
@@ -27,22 +33,19 @@ public struct ReconcileLoop: Service {
         self.logger = logger
     }
 
-    private enum Input: Sendable {
-        case delivery(WatchDelivery)
-        case retryWrite
-    }
-
     public func run() async throws {
-        let (inputs, continuation) = AsyncStream<Input>.makeStream()
+        let mailbox = LatestWins()
         // Graceful shutdown cancels the watch; a write in progress is synchronous and finishes first.
         try await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask {
-                    for await delivery in deliveries { continuation.yield(.delivery(delivery)) }
-                    continuation.finish()
+                    for await delivery in deliveries { mailbox.post(delivery) }
+                    mailbox.finish()
                 }
-                var retryDelay = RetryDelay()
-                for await input in inputs {
+                var backoff = Backoff(policy: Self.writeRetryPolicy)
+                var random = SystemRandomNumberGenerator()
+                var retryTimer: Task<Void, Never>?
+                for await input in mailbox.inputs {
                     let wroteOK: Bool?
                     switch input {
                     case .delivery(.applied(let object)):
@@ -56,15 +59,19 @@ public struct ReconcileLoop: Service {
                     }
                     switch wroteOK {
                     case false?:
-                        let delay = retryDelay.next()
-                        group.addTask {
-                            try? await Task.sleep(for: delay)
-                            continuation.yield(.retryWrite)
+                        let delay = backoff.nextDelay(now: .now, using: &random)
+                        retryTimer?.cancel()
+                        retryTimer = Task {
+                            guard (try? await Task.sleep(for: delay)) != nil else { return }
+                            mailbox.requestRetry()
                         }
-                    case true?: retryDelay = RetryDelay()
-                    case nil: break
+                    case true?:
+                        backoff.reset()
+                    case nil:
+                        break
                     }
                 }
+                retryTimer?.cancel()
                 group.cancelAll()
             }
         }
@@ -91,10 +98,13 @@ public struct ReconcileLoop: Service {
         switch decision {
         case .none:
             return nil
-        case .reportInvalid(let diagnostics):
-            for diagnostic in diagnostics { logger.log(level: diagnostic.severity == .error ? .error : .warning, "\(diagnostic)") }
+        case .reportInvalid(let version):
+            for diagnostic in version.diagnostics { logger.log(level: diagnostic.severity == .error ? .error : .warning, "\(diagnostic)") }
+            if version.omittedDiagnostics > 0 {
+                logger.error("\(version.omittedDiagnostics) more findings are not shown (the first \(version.diagnostics.count) are)")
+            }
             logger.error("eni-config version rejected; the node file stays as it is", metadata: ["resourceVersion": "\(object?.resourceVersion ?? "")"])
-            await post(.warning, reason: "InvalidConfig", action: "Validate", note: EventNote.invalid(diagnostics), regarding: regarding)
+            await post(.warning, reason: "InvalidConfig", action: "Validate", note: EventNote.invalid(version), regarding: regarding)
             return nil
         case .reportPending(let conflist):
             logger.notice(
@@ -109,27 +119,40 @@ public struct ReconcileLoop: Service {
 
     private func write(_ conflist: RenderedConflist, resourceVersion: String?, regarding: ObjectReference) async -> Bool {
         let directory = state.directory
+        let outcome: WriteOutcome
         do {
-            let outcome = try directory.write(conflist)
-            let now = Date()
-            if let stateDirectory = configuration.stateDirectory {
-                try LastGoodStore(directory: stateDirectory).record(conflist, resourceVersion: resourceVersion, appliedAt: now)
-            }
-            await state.applySucceeded(wrote: outcome.wroteNodeFile, at: now)
-            await state.setFindings(directory.inspect())
-            logger.notice(
-                outcome.wroteNodeFile ? "node file written" : "node file already up to date",
-                metadata: ["path": "\(directory.nodeFilePath)", "sha256": "\(conflist.sha256)", "resourceVersion": "\(resourceVersion ?? "")"])
-            if outcome.wroteNodeFile {
-                await post(.normal, reason: "Applied", action: "Apply", note: EventNote.applied(conflist, path: directory.nodeFilePath), regarding: regarding)
-            }
-            return true
+            outcome = try directory.write(conflist)
         } catch {
             await state.applyFailed()
             logger.error("writing the node file failed; the previous file stays", metadata: ["error": "\(error)"])
             await post(.warning, reason: "WriteFailed", action: "Apply", note: "\(error)", regarding: regarding)
             return false
         }
+        // The version is on the node from here on: what fails now is reported, never retried.
+        let now = Date()
+        var warnings = outcome.warnings
+        if let stateDirectory = configuration.stateDirectory {
+            do {
+                try LastGoodStore(directory: stateDirectory).record(conflist, resourceVersion: resourceVersion, appliedAt: now)
+            } catch {
+                warnings.append(error)
+            }
+        }
+        await state.applySucceeded(wrote: outcome.wroteNodeFile, warnings: warnings.count, at: now)
+        await state.setFindings(directory.inspect())
+        let metadata: Logger.Metadata = [
+            "path": "\(directory.nodeFilePath)", "sha256": "\(conflist.sha256)", "resourceVersion": "\(resourceVersion ?? "")",
+        ]
+        logger.notice(outcome.wroteNodeFile ? "node file written" : "node file already up to date", metadata: metadata)
+        for warning in warnings {
+            logger.warning("the node file holds the new version, but a step after writing it failed", metadata: metadata.merging(["error": "\(warning)"]) { $1 })
+        }
+        if !warnings.isEmpty {
+            await post(.warning, reason: "AppliedWithWarnings", action: "Apply", note: EventNote.appliedWithWarnings(conflist, path: directory.nodeFilePath, warnings), regarding: regarding)
+        } else if outcome.wroteNodeFile {
+            await post(.normal, reason: "Applied", action: "Apply", note: EventNote.applied(conflist, path: directory.nodeFilePath), regarding: regarding)
+        }
+        return true
     }
 
     private func post(_ type: EventReport.EventType, reason: String, action: String, note: String, regarding: ObjectReference) async {
@@ -138,22 +161,11 @@ public struct ReconcileLoop: Service {
     }
 }
 
-/// Waits between retries of a failed write: 1 s doubling to 30 s.
-struct RetryDelay {
-    private var seconds = 1
-
-    mutating func next() -> Duration {
-        defer { seconds = min(seconds * 2, 30) }
-        return .seconds(seconds)
-    }
-}
-
 /// Event notes: short, and only about our two keys.
 enum EventNote {
-    static func invalid(_ diagnostics: [Diagnostic]) -> String {
-        let errors = diagnostics.errors
-        let first = errors.prefix(3).map(\.description).joined(separator: "; ")
-        let more = errors.count > 3 ? " (and \(errors.count - 3) more: see /status)" : ""
+    static func invalid(_ version: ObservedVersion) -> String {
+        let first = version.diagnostics.errors.prefix(3).map(\.description).joined(separator: "; ")
+        let more = version.errorCount > 3 ? " (and \(version.errorCount - 3) more: see /status)" : ""
         return "eni-config rejected, the node file stays as it was: \(first)\(more)"
     }
 
@@ -163,5 +175,10 @@ enum EventNote {
 
     static func applied(_ conflist: RenderedConflist, path: String) -> String {
         "wrote \(path) sha256 \(conflist.sha256.prefix(12)) (chain \(conflist.chainDescription))"
+    }
+
+    static func appliedWithWarnings(_ conflist: RenderedConflist, path: String, _ warnings: [NodeFileError]) -> String {
+        "\(path) holds sha256 \(conflist.sha256.prefix(12)) (chain \(conflist.chainDescription)), but: "
+            + warnings.map(\.description).joined(separator: "; ")
     }
 }

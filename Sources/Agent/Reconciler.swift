@@ -2,17 +2,61 @@ import ENIConfig
 import KubeAPI
 
 /// One version of eni-config as the agent saw it, already evaluated for this node
-/// (ENIConfig's rules plus the node's plugin binaries).
+/// (ENIConfig's rules plus the node's plugin binaries). Only the first findings are kept: a
+/// chain of 20,000 broken plugins must not cost megabytes of `/status`, log and memory on
+/// every node, and the first ones are what an operator fixes first.
 public struct ObservedVersion: Sendable, Hashable {
+    /// How many findings a version keeps.
+    public static let diagnosticLimit = 50
+
     public var resourceVersion: String?
+    /// The first `diagnosticLimit` findings in reporting order (errors before warnings when
+    /// there are more), each with its message and path shortened to `Diagnostic.boundedLength`.
     public var diagnostics: [Diagnostic]
+    /// How many findings were left out of `diagnostics`.
+    public var omittedDiagnostics: Int
+    /// Errors found, kept or not.
+    public var errorCount: Int
     /// Non-nil exactly when the version may be written (no error, binaries included).
     public var conflist: RenderedConflist?
 
     public init(resourceVersion: String?, diagnostics: [Diagnostic], conflist: RenderedConflist?) {
         self.resourceVersion = resourceVersion
-        self.diagnostics = diagnostics
-        self.conflist = diagnostics.hasErrors ? nil : conflist
+        let errors = diagnostics.errors.count
+        var errorSlots = min(errors, Self.diagnosticLimit)
+        var warningSlots = Self.diagnosticLimit - errorSlots
+        let kept = diagnostics.filter { diagnostic in
+            switch diagnostic.severity {
+            case .error:
+                defer { errorSlots -= 1 }
+                return errorSlots > 0
+            case .warning:
+                defer { warningSlots -= 1 }
+                return warningSlots > 0
+            }
+        }
+        self.diagnostics = kept.map(\.bounded)
+        omittedDiagnostics = diagnostics.count - kept.count
+        errorCount = errors
+        self.conflist = errors > 0 ? nil : conflist
+    }
+}
+
+extension Diagnostic {
+    /// The most characters of a message or path the agent keeps: a key of the ConfigMap can be
+    /// as long as the ConfigMap, and messages and paths quote keys.
+    public static let boundedLength = 300
+
+    var bounded: Diagnostic {
+        var copy = self
+        copy.message = Self.shortened(message)
+        copy.path = path.map(Self.shortened)
+        return copy
+    }
+
+    private static func shortened(_ text: String) -> String {
+        guard text.unicodeScalars.count > boundedLength else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.prefix(boundedLength - 1))) + "…"
     }
 }
 
@@ -31,7 +75,7 @@ public struct Reconciler: Sendable {
         /// Write this version to the node file.
         case apply(RenderedConflist)
         /// A new invalid version: report it (once); the node file stays.
-        case reportInvalid([Diagnostic])
+        case reportInvalid(ObservedVersion)
         /// A valid version that waits for the next rollout (on-start mode): report it (once).
         case reportPending(RenderedConflist)
         /// Nothing new to do or say.
@@ -66,23 +110,20 @@ public struct Reconciler: Sendable {
         latest = version
         configMapDeleted = false
         guard let conflist = version.conflist else {
-            let alreadyReported = previous.map { $0.conflist == nil && $0.diagnostics == version.diagnostics } ?? false
-            return alreadyReported ? .none : .reportInvalid(version.diagnostics)
+            let alreadyReported = previous.map {
+                $0.conflist == nil && $0.diagnostics == version.diagnostics && $0.omittedDiagnostics == version.omittedDiagnostics
+            } ?? false
+            return alreadyReported ? .none : .reportInvalid(version)
         }
-        guard let applied else {
-            return startWrite(version, conflist)
-        }
-        if conflist.sha256 == applied.conflist.sha256 {
+        if let applied, conflist.sha256 == applied.conflist.sha256 {
             self.applied?.resourceVersion = version.resourceVersion ?? applied.resourceVersion
             return .none
         }
-        switch mode {
-        case .live:
-            return startWrite(version, conflist)
-        case .onStart:
+        if applied != nil, mode == .onStart {
             let alreadyReported = previous?.conflist?.sha256 == conflist.sha256
             return alreadyReported ? .none : .reportPending(conflist)
         }
+        return startWrite(version, conflist)
     }
 
     public mutating func observeDeletion() {
@@ -96,11 +137,20 @@ public struct Reconciler: Sendable {
         inFlight = nil
     }
 
-    /// After a failed write (the node file is as it was): the decision to write the same
-    /// version again, unless a newer observation has replaced it or it has since succeeded.
+    /// The write of the last `apply` decision failed; the node file is as it was.
+    public mutating func applyFailed() {
+        inFlight = nil
+    }
+
+    /// Later, after a failed write: what the policy wants written now. That is the latest version
+    /// when it is valid, not on the node yet, and the mode applies it, never the version whose
+    /// write failed as such: after a revert to what the node holds, or an invalid edit, a retry
+    /// of the abandoned version would put on the node what the operator has moved away from.
     public mutating func retry() -> Decision {
-        guard let version = inFlight, let conflist = version.conflist else { return .none }
-        return .apply(conflist)
+        guard let latest, let conflist = latest.conflist,
+            applied.map({ $0.conflist.sha256 != conflist.sha256 && mode == .live }) ?? true
+        else { return .none }
+        return startWrite(latest, conflist)
     }
 
     private mutating func startWrite(_ version: ObservedVersion, _ conflist: RenderedConflist) -> Decision {

@@ -47,12 +47,18 @@ struct RenderCommand: ParsableCommand {
         let outcome: WriteOutcome
         do {
             outcome = try directory.write(conflist)
-            if let stateDir {
-                try LastGoodStore(directory: stateDir).record(conflist, resourceVersion: source.data.resourceVersion, appliedAt: Date())
-            }
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(ExitStatus.usageOrIO)
+        }
+        // The node file holds the new version from here on: what fails now is a warning.
+        var warnings = outcome.warnings
+        if let stateDir {
+            do {
+                try LastGoodStore(directory: stateDir).record(conflist, resourceVersion: source.data.resourceVersion, appliedAt: Date())
+            } catch {
+                warnings.append(error)
+            }
         }
         // The directory is inspected after the write: the write itself removes a stale 10-terway.conf.
         diagnostics += directory.inspect()
@@ -61,5 +67,6 @@ struct RenderCommand: ParsableCommand {
         if outcome.removedStaleConf {
             Console.error("\(cniDir)/\(ConfigMapData.confKey): removed (it sorted before 10-terway.conflist and would shadow it)")
         }
+        for warning in warnings { Console.error("warning: \(warning)") }
     }
 }

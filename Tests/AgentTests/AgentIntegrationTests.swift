@@ -89,7 +89,8 @@ import Testing
     @Test func aFileChangedBehindTheAgentsBackMakesItNotReady() async throws {
         let harness = try await AgentHarness.start(mode: .onStart)
         defer { Task { await harness.stop() } }
-        try await harness.eventually("the node file") { harness.nodeFile() != nil }
+        // Applied, not only renamed: the file is changed behind the agent's back after that.
+        try await harness.eventually("the first version applied") { await harness.status().applied != nil }
         try "{}\n".write(toFile: harness.nodeFilePath, atomically: true, encoding: .utf8)
         let readiness = try await harness.get("/readyz")
         #expect(readiness.status == 503)
@@ -100,7 +101,8 @@ import Testing
     @Test func anUnreadableNodeFileIsReportedWithItsCause() async throws {
         let harness = try await AgentHarness.start(mode: .onStart)
         defer { Task { await harness.stop() } }
-        try await harness.eventually("the node file") { harness.nodeFile() != nil }
+        // Applied, not only renamed: the file is changed behind the agent's back after that.
+        try await harness.eventually("the first version applied") { await harness.status().applied != nil }
         try FileManager.default.removeItem(atPath: harness.nodeFilePath)
         try FileManager.default.createDirectory(atPath: harness.nodeFilePath, withIntermediateDirectories: false)
         let readiness = try await harness.get("/readyz")
