@@ -140,12 +140,12 @@ final class RawConnection {
         #expect(try await harness.get("/readyz").status == 200)
         #expect(try await harness.get("/healthz").status == 200)
         #expect(ContinuousClock.now - probed < .seconds(2))
-        // Same-host connections have their own, separate limit.
-        var local: [RawConnection] = []
-        for _ in 0..<limits.sameHostConnections { local.append(try RawConnection(port: port)) }
-        let refused = try RawConnection(port: port)
-        #expect(refused.readUntilClosed(within: .seconds(1)).closed)
-        local.removeAll()
+        // Same-host connections have their own, separate limit (the test's own HTTP client may
+        // hold one of them, so only the excess is counted).
+        let local = try (0..<(limits.sameHostConnections + 2)).map { _ in try RawConnection(port: port) }
+        let closed = local.filter { $0.readUntilClosed(within: .milliseconds(500)).closed }.count
+        #expect(closed >= 2)
+        #expect(local.count - closed <= limits.sameHostConnections)
         held.removeAll()
         try await harness.eventually("a slot for a new connection") { try await harness.get("/healthz").status == 200 }
     }
