@@ -1,19 +1,28 @@
 import KubeAPI
+import NodeFiles
 import Synchronization
 
-/// The hand-over between the watcher and the reconcile loop. Only the newest delivery waits:
-/// each one is the whole state of the ConfigMap, so a version the loop has not taken yet is
-/// simply replaced. A burst of edits while a write is blocked then ends in one more write,
-/// not one per edit, and holds one ConfigMap's data (secrets included), not the burst's.
-/// A request to retry a failed write waits beside it.
+/// The hand-over to the reconcile loop. Only the newest delivery waits: each one is the whole
+/// state of the ConfigMap, so a version the loop has not taken yet is simply replaced. A burst
+/// of edits while a write is blocked then ends in one more write, not one per edit, and holds
+/// one ConfigMap's data (secrets included), not the burst's. The node file's newest state (beside
+/// Terway) and a request to retry a failed write wait beside it, each replaced the same way.
 final class LatestWins: Sendable {
     enum Input: Sendable, Equatable {
         case delivery(WatchDelivery)
+        case nodeFile(NodeFileState)
         case retryWrite
+    }
+
+    /// What a producer posts; the newest of each kind wins.
+    enum News: Sendable {
+        case delivery(WatchDelivery)
+        case nodeFile(NodeFileState)
     }
 
     private struct Pending {
         var delivery: WatchDelivery?
+        var nodeFile: NodeFileState?
         var retry = false
     }
 
@@ -21,9 +30,14 @@ final class LatestWins: Sendable {
     /// Rings when something is pending; holding one ring is enough, since a ring only means "look".
     private let (doorbell, ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
 
-    /// Replaces whatever delivery still waits.
-    func post(_ delivery: WatchDelivery) {
-        pending.withLock { $0.delivery = delivery }
+    /// Replaces whatever of the same kind still waits.
+    func post(_ news: News) {
+        pending.withLock { pending in
+            switch news {
+            case .delivery(let delivery): pending.delivery = delivery
+            case .nodeFile(let state): pending.nodeFile = state
+            }
+        }
         ring.yield()
     }
 
@@ -37,12 +51,16 @@ final class LatestWins: Sendable {
         ring.finish()
     }
 
-    /// What is pending, a delivery before a retry (the delivery may make the retry moot).
+    /// What is pending: a delivery, then the node file, then a retry (either may make it moot).
     func take() -> Input? {
         pending.withLock { pending in
             if let delivery = pending.delivery {
                 pending.delivery = nil
                 return .delivery(delivery)
+            }
+            if let state = pending.nodeFile {
+                pending.nodeFile = nil
+                return .nodeFile(state)
             }
             if pending.retry {
                 pending.retry = false

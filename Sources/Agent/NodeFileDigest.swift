@@ -12,7 +12,7 @@ struct NodeFileDigest {
     private var cached: (identity: FileIdentity, readAt: ContinuousClock.Instant, digest: Result<String?, NodeFileError>)?
 
     mutating func current(of directory: CNIDirectory, now: ContinuousClock.Instant) -> Result<String?, NodeFileError> {
-        let identity = FileIdentity(path: directory.nodeFilePath)
+        let identity = (try? FileIdentity.of(directory.nodeFilePath)) ?? nil
         if let cached, let identity, cached.identity == identity, now - cached.readAt < Self.maximumAge {
             return cached.digest
         }

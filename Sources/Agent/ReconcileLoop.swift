@@ -33,14 +33,29 @@ public struct ReconcileLoop: Service {
         self.logger = logger
     }
 
+    private var target: NodeTarget {
+        NodeTarget(
+            directory: state.directory, binDirectory: configuration.cniBinDirectory, hostRoot: configuration.hostRoot,
+            autoDataPathV2: configuration.autoDataPathV2, lastGood: configuration.stateDirectory.map(LastGoodStore.init(directory:)))
+    }
+
     public func run() async throws {
         let mailbox = LatestWins()
         // Graceful shutdown cancels the watch; a write in progress is synchronous and finishes first.
         try await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask {
-                    for await delivery in deliveries { mailbox.post(delivery) }
+                    for await delivery in deliveries { mailbox.post(.delivery(delivery)) }
                     mailbox.finish()
+                }
+                if configuration.coexistence == .terway {
+                    group.addTask { [directory = state.directory, interval = configuration.nodeFilePollInterval] in
+                        var watch = NodeFileWatch(directory: directory)
+                        while !Task.isCancelled {
+                            if let change = watch.poll() { mailbox.post(.nodeFile(change)) }
+                            try? await Task.sleep(for: interval)
+                        }
+                    }
                 }
                 var backoff = Backoff(policy: Self.writeRetryPolicy)
                 var random = SystemRandomNumberGenerator()
@@ -54,6 +69,8 @@ public struct ReconcileLoop: Service {
                         await state.observeDeletion()
                         logger.warning("eni-config is absent; the node file stays as it is", metadata: ["resourceVersion": "\(resourceVersion)"])
                         wroteOK = nil
+                    case .nodeFile(let change):
+                        wroteOK = await execute(await state.observeNodeFile(change), object: nil)
                     case .retryWrite:
                         wroteOK = await execute(await state.retryDecision(), object: nil)
                     }
@@ -78,17 +95,30 @@ public struct ReconcileLoop: Service {
         await state.loopEnded()
     }
 
-    /// Evaluates one version for this node: ENIConfig's rules plus the plugin binaries here.
+    /// Evaluates one version for this node (its facts, Terway's render, the plugin binaries)
+    /// and carries out what the policy decides, then any correction of the node file.
     private func handle(_ object: ConfigMapObject) async -> Bool? {
         let data = ConfigMapData(data: object.data, binaryDataKeys: object.binaryDataKeys, resourceVersion: object.resourceVersion)
-        let evaluation = evaluate(data)
-        var diagnostics = evaluation.diagnostics
-        if let conflist = evaluation.conflist {
-            diagnostics += checkPluginBinaries(conflist.pluginTypes, in: configuration.cniBinDirectory)
+        let decision = await state.observe(observedVersion(data))
+        let wrote = await execute(decision, object: object)
+        return await execute(await state.correction(), object: object) ?? wrote
+    }
+
+    private func observedVersion(_ data: ConfigMapData) -> ObservedVersion {
+        let target = self.target
+        let facts: NodeFacts
+        do {
+            facts = try target.facts()
+        } catch {
+            let diagnostic = Diagnostic(.error, rule: RuleID.nodeFacts.rawValue, "this node's facts cannot be read, so Terway's render for it is unknown: \(error)")
+            return ObservedVersion(resourceVersion: data.resourceVersion, diagnostics: [diagnostic], conflist: nil)
         }
-        let version = ObservedVersion(resourceVersion: object.resourceVersion, diagnostics: diagnostics, conflist: evaluation.conflist)
-        let decision = await state.observe(version)
-        return await execute(decision, object: object)
+        let evaluation = target.evaluate(data, facts: facts)
+        let besideTerway = configuration.coexistence == .terway
+        return ObservedVersion(
+            resourceVersion: data.resourceVersion, diagnostics: evaluation.diagnostics, conflist: evaluation.conflist,
+            terwayRender: besideTerway && !evaluation.isValid ? try? TerwayRender.render(data, on: facts).get() : nil,
+            standAside: besideTerway && facts.isExclusiveENINode)
     }
 
     /// Carries out one decision; returns whether a write happened and succeeded (nil: no write).
@@ -114,41 +144,56 @@ public struct ReconcileLoop: Service {
             return nil
         case .apply(let conflist):
             return await write(conflist, resourceVersion: object?.resourceVersion, regarding: regarding)
+        case .restore(let lastGood):
+            await restore(lastGood, regarding: regarding)
+            return nil
+        }
+    }
+
+    /// Puts the last good render back over terwayd's copy of a version this agent rejects. Once
+    /// per copy: the restored file is no longer Terway's render, so the policy asks for no more.
+    private func restore(_ lastGood: RenderedConflist, regarding: ObjectReference) async {
+        let directory = state.directory
+        do {
+            _ = try directory.write(lastGood)
+            await state.restored(lastGood)
+            logger.warning(
+                "terwayd copied Terway's render of a rejected eni-config; the last good file is back, and the pod stays NotReady",
+                metadata: ["path": "\(directory.nodeFilePath)", "sha256": "\(lastGood.sha256)"])
+            await post(.warning, reason: "Restored", action: "Restore", note: EventNote.restored(lastGood, path: directory.nodeFilePath), regarding: regarding)
+        } catch {
+            logger.error("putting the last good file back failed; Terway's render of the rejected version stays", metadata: ["error": "\(error)"])
+            await post(.warning, reason: "WriteFailed", action: "Restore", note: "\(error)", regarding: regarding)
         }
     }
 
     private func write(_ conflist: RenderedConflist, resourceVersion: String?, regarding: ObjectReference) async -> Bool {
         let directory = state.directory
-        let outcome: WriteOutcome
+        let now = Date()
+        let report: NodeApplyReport
         do {
-            outcome = try directory.write(conflist)
+            report = try target.apply(conflist, resourceVersion: resourceVersion, at: now)
         } catch {
             await state.applyFailed()
             logger.error("writing the node file failed; the previous file stays", metadata: ["error": "\(error)"])
             await post(.warning, reason: "WriteFailed", action: "Apply", note: "\(error)", regarding: regarding)
             return false
         }
-        // The version is on the node from here on: what fails now is reported, never retried.
-        let now = Date()
-        var warnings = outcome.warnings
-        if let stateDirectory = configuration.stateDirectory {
-            do {
-                try LastGoodStore(directory: stateDirectory).record(conflist, resourceVersion: resourceVersion, appliedAt: now)
-            } catch {
-                warnings.append(error)
-            }
-        }
-        await state.applySucceeded(wrote: outcome.wroteNodeFile, warnings: warnings.count, at: now)
-        await state.setFindings(directory.inspect())
+        // The version is on the node from here on: what failed after the rename is reported, never retried.
+        let outcome = report.outcome
+        await state.applySucceeded(wrote: outcome.wroteNodeFile, warnings: report.warnings.count, at: now)
+        await state.setFindings(report.findings)
         let metadata: Logger.Metadata = [
             "path": "\(directory.nodeFilePath)", "sha256": "\(conflist.sha256)", "resourceVersion": "\(resourceVersion ?? "")",
         ]
         logger.notice(outcome.wroteNodeFile ? "node file written" : "node file already up to date", metadata: metadata)
-        for warning in warnings {
+        for warning in report.warnings {
             logger.warning("the node file holds the new version, but a step after writing it failed", metadata: metadata.merging(["error": "\(warning)"]) { $1 })
         }
-        if !warnings.isEmpty {
-            await post(.warning, reason: "AppliedWithWarnings", action: "Apply", note: EventNote.appliedWithWarnings(conflist, path: directory.nodeFilePath, warnings), regarding: regarding)
+        if !report.warnings.isEmpty {
+            await post(
+                .warning, reason: "AppliedWithWarnings", action: "Apply",
+                note: EventNote.appliedWithWarnings(conflist, path: directory.nodeFilePath, report.warnings), regarding: regarding)
         } else if outcome.wroteNodeFile {
             await post(.normal, reason: "Applied", action: "Apply", note: EventNote.applied(conflist, path: directory.nodeFilePath), regarding: regarding)
         }
@@ -180,5 +225,9 @@ enum EventNote {
     static func appliedWithWarnings(_ conflist: RenderedConflist, path: String, _ warnings: [NodeFileError]) -> String {
         "\(path) holds sha256 \(conflist.sha256.prefix(12)) (chain \(conflist.chainDescription)), but: "
             + warnings.map(\.description).joined(separator: "; ")
+    }
+
+    static func restored(_ lastGood: RenderedConflist, path: String) -> String {
+        "terwayd copied Terway's render of the rejected eni-config to \(path); put back the last good file sha256 \(lastGood.sha256.prefix(12))"
     }
 }

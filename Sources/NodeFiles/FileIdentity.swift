@@ -16,15 +16,16 @@ public struct FileIdentity: Sendable, Hashable {
     var changed: timespec
 
     /// The identity of what is at `path`, following symbolic links as readers do; nil when
-    /// nothing is there or it cannot be examined (a reader then says why).
-    public init?(path: String) {
+    /// nothing is there.
+    public static func of(_ path: String) throws(NodeFileError) -> FileIdentity? {
         var status = stat()
-        guard stat(path, &status) == 0 else { return nil }
-        device = UInt64(status.st_dev)
-        inode = UInt64(status.st_ino)
-        size = Int64(status.st_size)
-        modified = status.st_mtim
-        changed = status.st_ctim
+        guard stat(path, &status) == 0 else {
+            if errno == ENOENT { return nil }
+            throw .system("examine", path)
+        }
+        return FileIdentity(
+            device: UInt64(status.st_dev), inode: UInt64(status.st_ino), size: Int64(status.st_size),
+            modified: status.st_mtim, changed: status.st_ctim)
     }
 
     public static func == (lhs: FileIdentity, rhs: FileIdentity) -> Bool {

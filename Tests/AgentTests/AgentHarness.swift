@@ -11,6 +11,9 @@ import Testing
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
 
+/// The examples' veth node (kernel 5.10, eth0 at 1500, no Cilium): the agents' `--host-root`.
+let vethHostRoot = repositoryRoot.appendingPathComponent("examples/node-veth").path
+
 func example(_ name: String) throws -> String {
     try String(contentsOf: repositoryRoot.appendingPathComponent("examples/\(name)"), encoding: .utf8)
 }
@@ -39,8 +42,9 @@ final class AgentHarness: Sendable {
     /// address in the environment, the token and CA in `serviceAccountDirectory`.
     static func start(
         mode: ApplyMode, seed: String? = "eni-config.yaml", startSandbox: Bool = true,
-        idleReadTimeout: Duration? = nil, inCluster: Bool = false, httpLimits: HTTPLimits = HTTPLimits(),
-        prepare: (Sandbox) throws -> Void = { _ in }
+        idleReadTimeout: Duration? = nil, inCluster: Bool = false,
+        prepare: (Sandbox) throws -> Void = { _ in },
+        configure: (inout AgentConfiguration) throws -> Void = { _ in }
     ) async throws -> AgentHarness {
         let port = startSandbox ? 0 : try freeLoopbackPort()
         var sandboxConfiguration = SandboxConfiguration(port: port)
@@ -50,13 +54,14 @@ final class AgentHarness: Sendable {
         if startSandbox { try await sandbox.start() }
         try prepare(sandbox)
         return try AgentHarness(
-            sandbox: sandbox, mode: mode, port: port, idleReadTimeout: idleReadTimeout, inCluster: inCluster, httpLimits: httpLimits)
+            sandbox: sandbox, mode: mode, port: port, idleReadTimeout: idleReadTimeout, inCluster: inCluster, configure: configure)
     }
 
     var serviceAccountDirectory: String { directory.appendingPathComponent("serviceaccount").path }
 
     private init(
-        sandbox: Sandbox, mode: ApplyMode, port: Int, idleReadTimeout: Duration?, inCluster: Bool, httpLimits: HTTPLimits
+        sandbox: Sandbox, mode: ApplyMode, port: Int, idleReadTimeout: Duration?, inCluster: Bool,
+        configure: (inout AgentConfiguration) throws -> Void
     ) throws {
         self.sandbox = sandbox
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("eni-agent-\(UUID().uuidString)")
@@ -77,8 +82,9 @@ final class AgentHarness: Sendable {
         configuration.stateDirectory = directory.appendingPathComponent("state").path
         configuration.listenHost = "127.0.0.1"
         configuration.listenPort = 0
+        configuration.hostRoot = vethHostRoot
         if let idleReadTimeout { configuration.idleReadTimeout = idleReadTimeout }
-        configuration.httpLimits = httpLimits
+        try configure(&configuration)
         let connection: ClusterConnection
         if inCluster {
             let serviceAccount = directory.appendingPathComponent("serviceaccount")

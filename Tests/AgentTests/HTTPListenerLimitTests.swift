@@ -64,7 +64,7 @@ final class RawConnection {
     }
 
     private func startAgent(_ limits: HTTPLimits = quick) async throws -> (AgentHarness, Int) {
-        let harness = try await AgentHarness.start(mode: .onStart, httpLimits: limits)
+        let harness = try await AgentHarness.start(mode: .onStart, configure: { $0.httpLimits = limits })
         try await harness.eventually("readiness") { try await harness.get("/readyz").status == 200 }
         return (harness, try #require(harness.runtime.listeningPort))
     }
