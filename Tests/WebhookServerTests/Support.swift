@@ -35,9 +35,18 @@ struct RunningWebhook {
     let task: Task<Void, any Error>
 
     static func start(_ files: ServingFiles, reloadInterval: Duration = .milliseconds(100), maximumBodyBytes: Int = WebhookConfiguration.defaultMaximumBodyBytes) async throws -> RunningWebhook {
+        try await start(
+            certificateFile: files.certificateFile, privateKeyFile: files.privateKeyFile,
+            reloadInterval: reloadInterval, maximumBodyBytes: maximumBodyBytes)
+    }
+
+    static func start(
+        certificateFile: String, privateKeyFile: String, reloadInterval: Duration = .milliseconds(100),
+        maximumBodyBytes: Int = WebhookConfiguration.defaultMaximumBodyBytes
+    ) async throws -> RunningWebhook {
         let server = WebhookServer(
             configuration: WebhookConfiguration(
-                host: "127.0.0.1", port: 0, certificateFile: files.certificateFile, privateKeyFile: files.privateKeyFile,
+                host: "127.0.0.1", port: 0, certificateFile: certificateFile, privateKeyFile: privateKeyFile,
                 reloadInterval: reloadInterval, maximumBodyBytes: maximumBodyBytes),
             logger: Logger(label: "webhook-test"))
         let task = Task { try await server.run(gracefulShutdownSignals: []) }
