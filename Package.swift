@@ -120,13 +120,22 @@ let package = Package(
         .executableTarget(name: "eni-config-bench", dependencies: ["ENIConfig"]),
         // Whole-process benchmark of `run` against the sandbox: latency, start-up, idle footprint.
         .executableTarget(name: "agent-bench", dependencies: ["KubeSandbox"]),
+        // Whole-process benchmark of `webhook`: idle footprint, review latency under load.
+        .executableTarget(
+            name: "webhook-bench",
+            dependencies: [
+                "KubeSandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .testTarget(
             name: "ENIConfigTests",
             dependencies: ["ENIConfig", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         // Helpers shared by test targets (a scratch directory, the real kubectl); never shipped.
         .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
-        .testTarget(name: "AdmissionTests", dependencies: ["Admission", "ENIConfig"]),
+        .testTarget(name: "AdmissionTests", dependencies: ["Admission", "ENIConfig", "ConfigMapSource"]),
         .testTarget(
             name: "WebhookCertificatesTests",
             dependencies: [

@@ -85,22 +85,23 @@ def agent_container(pod_spec: dict) -> dict | None:
     return next((c for c in pod_spec.get("containers", []) if c.get("name") == AGENT_CONTAINER), None)
 
 
-def parse_run_args(args: list[str], where: str, report: Report) -> dict[str, str]:
-    report.check(bool(args) and args[0] == "run", where, f"args must start with the subcommand 'run', got {args[:1]}")
+def parse_flags(args: list[str], subcommand: str, allowed: set[str], where: str, report: Report) -> dict[str, str]:
+    """`<subcommand> --flag=value ...` into {flag: value}, each flag one of `allowed`, once."""
+    report.check(bool(args) and args[0] == subcommand, where, f"args must start with the subcommand {subcommand!r}, got {args[:1]}")
     flags: dict[str, str] = {}
     for arg in args[1:]:
         key, sep, value = arg.partition("=")
         flag = key.removeprefix("--")
         if not report.check(key.startswith("--") and sep == "=", where, f"argument {arg!r} is not --flag=value"):
             continue
-        report.check(flag in RUN_FLAGS, where, f"--{flag} is not a flag of `eni-config-agent run`")
+        report.check(flag in allowed, where, f"--{flag} is not a flag of `eni-config-agent {subcommand}`")
         report.check(flag not in flags, where, f"--{flag} is given twice")
         flags[flag] = value
     return flags
 
 
 def check_command_line(container: dict, where: str, report: Report) -> dict[str, str]:
-    flags = parse_run_args(container.get("args", []), where, report)
+    flags = parse_flags(container.get("args", []), "run", RUN_FLAGS, where, report)
     report.check(not container.get("command"), where, "command overrides the image's entrypoint")
     for flag, value in REQUIRED_RUN_ARGS.items():
         report.check(flags.get(flag) == value, where, f"--{flag} must be {value!r}, got {flags.get(flag)!r}")
@@ -345,20 +346,6 @@ WEBHOOK_FLAGS = {
 SYSTEM_PRIORITY_CLASSES = {"system-cluster-critical", "system-node-critical"}
 
 
-def webhook_flags(args: list[str], where: str, report: Report) -> dict[str, str]:
-    report.check(bool(args) and args[0] == "webhook", where, f"args must start with the subcommand 'webhook', got {args[:1]}")
-    flags: dict[str, str] = {}
-    for arg in args[1:]:
-        key, sep, value = arg.partition("=")
-        flag = key.removeprefix("--")
-        if not report.check(key.startswith("--") and sep == "=", where, f"argument {arg!r} is not --flag=value"):
-            continue
-        report.check(flag in WEBHOOK_FLAGS, where, f"--{flag} is not a flag of `eni-config-agent webhook`")
-        report.check(flag not in flags, where, f"--{flag} is given twice")
-        flags[flag] = value
-    return flags
-
-
 def selects(selector: dict, labels: dict) -> bool:
     match = (selector or {}).get("matchLabels") or {}
     return bool(match) and all(labels.get(k) == v for k, v in match.items())
@@ -404,7 +391,7 @@ def check_webhook_pod(deployment: dict, where: str, report: Report) -> tuple[dic
     check_resources(container, cwhere, report)
     check_image(container, cwhere, report)
     report.check(not container.get("command"), cwhere, "command overrides the image's entrypoint")
-    flags = webhook_flags(container.get("args", []), cwhere, report)
+    flags = parse_flags(container.get("args", []), "webhook", WEBHOOK_FLAGS, cwhere, report)
     env = {e.get("name"): str(e.get("value", "")) for e in container.get("env", [])}
     listen = flags.get("listen", "").replace("$(WEBHOOK_PORT)", env.get("WEBHOOK_PORT", ""))
     ports = {p.get("name"): p.get("containerPort") for p in container.get("ports", [])}

@@ -1,3 +1,4 @@
+import ConfigMapSource
 import Foundation
 
 /// AdmissionReview bodies as the API server sends them, built from plain JSON values.
@@ -5,34 +6,19 @@ enum Reviews {
     /// What must never appear in an answer: the value of `eni_conf`.
     static let secret = "LTAI-not-a-real-access-secret"
 
-    static let conf = """
-        {
-          "cniVersion": "0.4.0",
-          "name": "terway",
-          "type": "terway",
-          "capabilities": {"bandwidth": true}
+    /// The repository's portmap example, read as `validate` reads it.
+    static let example: LoadedConfigMap = {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/eni-config.yaml").path
+        do {
+            return try ConfigMapInput.load(path)
+        } catch {
+            preconditionFailure("cannot read \(path): \(error)")
         }
+    }()
 
-        """
-
-    static let portmapConflist = """
-        {
-          "plugins": [
-            {
-              "cniVersion": "0.4.0",
-              "name": "terway",
-              "type": "terway",
-              "capabilities": {"bandwidth": true}
-            },
-            {
-              "type": "portmap",
-              "capabilities": {"portMappings": true},
-              "externalSetMarkChain": "KUBE-MARK-MASQ"
-            }
-          ]
-        }
-
-        """
+    static let conf = example.data.conf!
+    static let portmapConflist = example.data.conflist!
 
     /// The vendor's warning case: bandwidth turned off in 10-terway.conf only.
     static let mismatchedConf = conf.replacingOccurrences(of: "\"bandwidth\": true", with: "\"bandwidth\": false")

@@ -28,9 +28,7 @@ struct AdmittedOperations: Sendable {
         namespace: String, name: String, options: WriteOptions, _ change: ResourceOperations.Update
     ) async throws(APIError) -> WriteOutcome {
         let key = operations.key(namespace, name)
-        var attempt = 0
-        while true {
-            attempt += 1
+        return try await retryingRaces { () async throws(APIError) -> WriteOutcome in
             guard let current = store.get(key) else { throw .notFound(resource.name, name) }
             var (candidate, decodeWarnings) = try change(current)
             for field in ["uid", "creationTimestamp", "resourceVersion"] {
@@ -39,16 +37,12 @@ struct AdmittedOperations: Sendable {
             let warnings = try await webhooks.review(AdmissionAttributes(
                 operation: .update, resource: resource, namespace: namespace, name: name,
                 object: resource.fromStorage(candidate), oldObject: resource.fromStorage(current), dryRun: options.dryRun))
-            do {
-                let updated = try store.update(key, commit: !options.dryRun, notFound: .notFound(resource.name, name)) {
-                    (latest) throws(APIError) -> Document in
-                    guard latest == current else { throw .conflict(resource.name, name) }
-                    return candidate
-                }
-                return WriteOutcome(object: resource.fromStorage(updated), warnings: decodeWarnings + warnings)
-            } catch where error.reason == "Conflict" && attempt < Self.attempts {
-                continue
+            let updated = try store.update(key, commit: !options.dryRun, notFound: .notFound(resource.name, name)) {
+                (latest) throws(APIError) -> Document in
+                guard latest == current else { throw .conflict(resource.name, name) }
+                return candidate
             }
+            return WriteOutcome(object: resource.fromStorage(updated), warnings: decodeWarnings + warnings)
         }
     }
 
@@ -57,20 +51,28 @@ struct AdmittedOperations: Sendable {
         namespace: String, name: String, preconditions: ResourceOperations.DeletePreconditions, options: WriteOptions
     ) async throws(APIError) -> WriteOutcome {
         let key = operations.key(namespace, name)
-        var attempt = 0
-        while true {
-            attempt += 1
+        return try await retryingRaces { () async throws(APIError) -> WriteOutcome in
             guard let current = store.get(key) else { throw .notFound(resource.name, name) }
             try operations.check(preconditions, against: current, name: name)
             let warnings = try await webhooks.review(AdmissionAttributes(
                 operation: .delete, resource: resource, namespace: namespace, name: name,
                 object: nil, oldObject: resource.fromStorage(current), dryRun: options.dryRun))
+            let deleted = try store.delete(key, commit: !options.dryRun, notFound: .notFound(resource.name, name)) {
+                (latest) throws(APIError) -> Void in
+                guard latest == current else { throw .conflict(resource.name, name) }
+            }
+            return WriteOutcome(object: operations.deletionStatus(deleted, name: name), warnings: warnings)
+        }
+    }
+
+    /// Runs `write` again while the object changed between its review and its commit (a 409),
+    /// a few times at most; then the conflict is the answer.
+    private func retryingRaces(_ write: () async throws(APIError) -> WriteOutcome) async throws(APIError) -> WriteOutcome {
+        var attempt = 0
+        while true {
+            attempt += 1
             do {
-                let deleted = try store.delete(key, commit: !options.dryRun, notFound: .notFound(resource.name, name)) {
-                    (latest) throws(APIError) -> Void in
-                    guard latest == current else { throw .conflict(resource.name, name) }
-                }
-                return WriteOutcome(object: operations.deletionStatus(deleted, name: name), warnings: warnings)
+                return try await write()
             } catch where error.reason == "Conflict" && attempt < Self.attempts {
                 continue
             }
