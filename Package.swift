@@ -160,7 +160,7 @@ let package = Package(
         .testTarget(
             name: "AgentTests",
             dependencies: [
-                "Agent", "KubeSandbox", "eni-config-agent",
+                "Agent", "KubeSandbox", "eni-config-agent", "ConfigMapSource", "NodeFiles",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
@@ -175,7 +175,7 @@ let package = Package(
             name: "NodeFilesTests",
             dependencies: ["NodeFiles", "ENIConfig", "node-file-churn", "TestSupport"]
         ),
-        .testTarget(name: "CLITests", dependencies: ["eni-config-agent"]),
+        .testTarget(name: "CLITests", dependencies: ["eni-config-agent", "TestSupport"]),
         .testTarget(
             name: "KubeSandboxTests",
             dependencies: [

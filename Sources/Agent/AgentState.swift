@@ -11,6 +11,8 @@ public actor AgentState {
     nonisolated public let rolloutRestartedAt: String?
     private var reconciler: Reconciler
     private var findings: [Diagnostic] = []
+    /// The sha256 last put back over Terway's copy of a rejected version, for /readyz and /status.
+    private var restoredOverTerway: String?
     private let watchStatus: @Sendable () -> Watcher.Status
     /// The watcher's counts already added to the Prometheus counters.
     private var counted = (watchRestarts: 0, relists: 0)
@@ -18,7 +20,8 @@ public actor AgentState {
     private var loopAlive = true
 
     public init(
-        node: String, mode: ApplyMode, directory: CNIDirectory, metrics: AgentMetrics, rolloutRestartedAt: String?,
+        node: String, mode: ApplyMode, coexistence: Coexistence = .none, lastGood: RenderedConflist? = nil,
+        directory: CNIDirectory, metrics: AgentMetrics, rolloutRestartedAt: String?,
         watchStatus: @escaping @Sendable () -> Watcher.Status
     ) {
         self.watchStatus = watchStatus
@@ -26,7 +29,7 @@ public actor AgentState {
         self.directory = directory
         self.metrics = metrics
         self.rolloutRestartedAt = rolloutRestartedAt
-        self.reconciler = Reconciler(mode: mode)
+        self.reconciler = Reconciler(mode: mode, coexistence: coexistence, lastGood: lastGood)
     }
 
     public var applied: AppliedVersion? { reconciler.applied }
@@ -41,6 +44,20 @@ public actor AgentState {
 
     func observeDeletion() {
         reconciler.observeDeletion()
+    }
+
+    func observeNodeFile(_ state: NodeFileState) -> Reconciler.Decision {
+        reconciler.observeNodeFile(state)
+    }
+
+    func correction() -> Reconciler.Decision {
+        reconciler.correction()
+    }
+
+    /// The last good render was put back over Terway's copy of a rejected version.
+    func restored(_ lastGood: RenderedConflist) {
+        restoredOverTerway = lastGood.sha256
+        _ = reconciler.observeNodeFile(.holds(sha256: lastGood.sha256))
     }
 
     func applySucceeded(wrote: Bool, at date: Date) {
@@ -107,7 +124,9 @@ public actor AgentState {
 
     private func readiness(of nodeFile: Result<[UInt8]?, NodeFileError>) -> Readiness {
         let readiness = Readiness.check(
-            applied: reconciler.applied, latest: reconciler.latest, nodeFile: nodeFile, nodeFilePath: directory.nodeFilePath)
+            applied: reconciler.applied, latest: reconciler.latest, nodeFile: nodeFile, nodeFilePath: directory.nodeFilePath,
+            waitingForTerway: reconciler.waitingForTerway != nil || (reconciler.coexistence == .terway && reconciler.applied == nil && nodeFile.isMissing),
+            restoredOverTerway: restoredOverTerway)
         metrics.ready.set(readiness.isReady ? 1.0 : 0.0)
         return readiness
     }
@@ -141,6 +160,10 @@ public actor AgentState {
 }
 
 extension Result<[UInt8]?, NodeFileError> {
+    fileprivate var isMissing: Bool {
+        if case .success(nil) = self { true } else { false }
+    }
+
     /// Something is at the path, readable or not (a directory, a FIFO and a huge file count).
     fileprivate var isPresent: Bool {
         if case .success(nil) = self { false } else { true }
