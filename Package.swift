@@ -63,6 +63,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -70,6 +71,34 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 "Yams",
+            ]
+        ),
+        // The admission webhook's decision, pure: an AdmissionReview in, the answer out.
+        .target(name: "Admission", dependencies: ["ENIConfig"]),
+        // The webhook's HTTPS server: AdmissionReviews in, answers out, certificate files re-read.
+        .target(
+            name: "WebhookServer",
+            dependencies: [
+                "Admission", "SystemFiles",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The webhook's certificates without cert-manager: one CA in one Secret, its own caBundle patched.
+        .target(
+            name: "WebhookCertificates",
+            dependencies: [
+                "KubeAPI",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The reconcile loop, apply policy, status, metrics, HTTP endpoints, shutdown.
@@ -89,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "eni-config-agent",
             dependencies: [
-                "ENIConfig", "ConfigMapSource", "NodeFiles", "Agent", "KubeSandbox",
+                "ENIConfig", "ConfigMapSource", "NodeFiles", "Agent", "KubeSandbox", "WebhookServer", "WebhookCertificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -97,12 +126,41 @@ let package = Package(
         .executableTarget(name: "eni-config-bench", dependencies: ["ENIConfig"]),
         // Whole-process benchmark of `run` against the sandbox: latency, start-up, idle footprint.
         .executableTarget(name: "agent-bench", dependencies: ["KubeSandbox"]),
+        // Whole-process benchmark of `webhook`: idle footprint, review latency under load.
+        .executableTarget(
+            name: "webhook-bench",
+            dependencies: [
+                "KubeSandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .testTarget(
             name: "ENIConfigTests",
             dependencies: ["ENIConfig", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        // Helpers shared by test targets (a scratch directory); never shipped.
+        // Helpers shared by test targets (a scratch directory, the real kubectl); never shipped.
         .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
+        .testTarget(name: "AdmissionTests", dependencies: ["Admission", "ENIConfig", "ConfigMapSource"]),
+        .testTarget(
+            name: "WebhookCertificatesTests",
+            dependencies: [
+                "WebhookCertificates", "KubeAPI", "KubeSandbox",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The webhook over HTTPS, and end to end: the real kubectl, the sandbox calling the webhook.
+        .testTarget(
+            name: "WebhookServerTests",
+            dependencies: [
+                "WebhookServer", "WebhookCertificates", "Admission", "KubeAPI", "KubeSandbox", "TestSupport", "eni-config-agent",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "SystemFilesTests", dependencies: ["SystemFiles", "TestSupport"]),
         .testTarget(name: "ConfigMapSourceTests", dependencies: ["ConfigMapSource"]),
         .testTarget(
@@ -127,7 +185,9 @@ let package = Package(
         .testTarget(
             name: "KubeSandboxTests",
             dependencies: [
-                "KubeSandbox",
+                "KubeSandbox", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -124,8 +124,9 @@ public final class KubeClient: Sendable {
 
     // MARK: - Requests
 
-    private func send(
-        _ method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]? = nil
+    func send(
+        _ method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]? = nil,
+        contentType: String = "application/json"
     ) async throws -> HTTPClientResponse {
         let queryText = query.map { "\($0.0)=\(Self.escape($0.1))" }.joined(separator: "&")
         var request = HTTPClientRequest(url: connection.server + path + (queryText.isEmpty ? "" : "?\(queryText)"))
@@ -140,7 +141,7 @@ public final class KubeClient: Sendable {
             request.headers.add(name: "Authorization", value: "Bearer \(token)")
         }
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body))
         }
 
@@ -183,7 +184,7 @@ public final class KubeClient: Sendable {
         )
     }
 
-    private func collect(_ body: HTTPClientResponse.Body, request: String) async throws -> ByteBuffer {
+    func collect(_ body: HTTPClientResponse.Body, request: String) async throws -> ByteBuffer {
         do {
             return try await body.collect(upTo: Self.maximumBodySize)
         } catch is NIOTooManyBytesError {
