@@ -81,9 +81,10 @@ struct WebhookServerTests {
         }
 
         // A certificate without its key (a pair written one file at a time): the last good pair stays.
-        let keyFile = try String(contentsOfFile: files.privateKeyFile, encoding: .utf8)
-        try files.issue()
-        try keyFile.write(toFile: files.privateKeyFile, atomically: true, encoding: .utf8)
+        let other = ServingFiles()
+        try other.issue()
+        try String(contentsOfFile: other.certificateFile, encoding: .utf8)
+            .write(toFile: files.certificateFile, atomically: true, encoding: .utf8)
         try await Task.sleep(for: .milliseconds(400))
         #expect(try await post(port: port, caPEM: secondCA, body: Review.create()).status == 200)
     }
