@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -30,10 +31,12 @@ let package = Package(
         ),
         // Whole-file reads on POSIX calls with errno text, shared by the three modules that read files.
         .target(name: "SystemFiles"),
+        // A YAML error by position and kind, never by the text it failed on (a token, eni_conf's secret).
+        .target(name: "YAMLErrors", dependencies: ["Yams"]),
         // Reads a ConfigMap from a manifest (YAML/JSON), a mounted directory or stdin.
         .target(
             name: "ConfigMapSource",
-            dependencies: ["ENIConfig", "SystemFiles", "Yams"]
+            dependencies: ["ENIConfig", "SystemFiles", "Yams", "YAMLErrors"]
         ),
         // The node side: atomic write, CNI directory inspection, plugin binaries, last-good store.
         .target(
@@ -46,6 +49,7 @@ let package = Package(
             dependencies: [
                 "SystemFiles",
                 "Yams",
+                "YAMLErrors",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -103,6 +107,8 @@ let package = Package(
             dependencies: [
                 "ENIConfig", "NodeFiles", "KubeAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

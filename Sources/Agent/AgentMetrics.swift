@@ -6,6 +6,7 @@ public final class AgentMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     let applies: Counter
     let writeFailures: Counter
+    let applyWarnings: Counter
     let invalidVersions: Counter
     let configValid: Gauge
     let pendingChange: Gauge
@@ -18,6 +19,9 @@ public final class AgentMetrics: Sendable {
     public init() {
         applies = registry.makeCounter(name: "eni_config_agent_applies_total", help: "Writes of the node file (unchanged renders are not counted).")
         writeFailures = registry.makeCounter(name: "eni_config_agent_write_failures_total", help: "Failed writes of the node file; the previous file stayed.")
+        applyWarnings = registry.makeCounter(
+            name: "eni_config_agent_apply_warnings_total",
+            help: "Steps after a node file write that failed (last-good record, stale 10-terway.conf removal, directory fsync); the file holds the new version.")
         invalidVersions = registry.makeCounter(name: "eni_config_agent_invalid_versions_total", help: "Versions of eni-config rejected by validation.")
         configValid = registry.makeGauge(name: "eni_config_agent_config_valid", help: "1 when the latest version of eni-config is valid for this node.")
         pendingChange = registry.makeGauge(name: "eni_config_agent_pending_change", help: "1 when a valid newer version waits for a rollout restart (on-start mode).")

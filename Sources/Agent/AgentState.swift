@@ -18,6 +18,7 @@ public actor AgentState {
     private var counted = (watchRestarts: 0, relists: 0)
     /// False once the reconcile loop has ended for any reason but shutdown: `/healthz` then fails.
     private var loopAlive = true
+    private var nodeFileDigest = NodeFileDigest()
 
     public init(
         node: String, mode: ApplyMode, coexistence: Coexistence = .none, lastGood: RenderedConflist? = nil,
@@ -60,9 +61,11 @@ public actor AgentState {
         _ = reconciler.observeNodeFile(.holds(sha256: lastGood.sha256))
     }
 
-    func applySucceeded(wrote: Bool, at date: Date) {
+    /// - Parameter warnings: steps after the rename that failed (counted, never retried).
+    func applySucceeded(wrote: Bool, warnings: Int, at date: Date) {
         reconciler.applySucceeded(at: date.timeIntervalSince1970)
         if wrote { metrics.applies.increment() }
+        if warnings > 0 { metrics.applyWarnings.increment(by: Int64(warnings)) }
         metrics.lastApplyTimestamp.set(date.timeIntervalSince1970)
         metrics.pendingChange.set(reconciler.pending ? 1.0 : 0.0)
         if let applied = reconciler.applied {
@@ -71,6 +74,7 @@ public actor AgentState {
     }
 
     func applyFailed() {
+        reconciler.applyFailed()
         metrics.writeFailures.increment()
     }
 
@@ -98,6 +102,7 @@ public actor AgentState {
         health.lastError = status.activeFailure.map { "\($0.operation.rawValue): \($0.error)" }
         health.watchRestarts = counters.watchRestarts
         health.relists = counters.relists
+        health.resourceVersion = status.resumeResourceVersion
         return health
     }
 
@@ -113,16 +118,13 @@ public actor AgentState {
 
     public var isAlive: Bool { loopAlive }
 
-    /// Reads the node file each time: readiness must notice a file changed behind the agent's back.
+    /// Readiness must notice a file changed behind the agent's back, so the node file is looked
+    /// at for each probe; it is read and hashed again only when it changed (`NodeFileDigest`).
     public func readiness() -> Readiness {
-        readiness(of: readNodeFile())
+        readiness(of: nodeFileDigest.current(of: directory, now: .now))
     }
 
-    private func readNodeFile() -> Result<[UInt8]?, NodeFileError> {
-        Result { () throws(NodeFileError) in try directory.currentNodeFile() }
-    }
-
-    private func readiness(of nodeFile: Result<[UInt8]?, NodeFileError>) -> Readiness {
+    private func readiness(of nodeFile: Result<String?, NodeFileError>) -> Readiness {
         let readiness = Readiness.check(
             applied: reconciler.applied, latest: reconciler.latest, nodeFile: nodeFile, nodeFilePath: directory.nodeFilePath,
             waitingForTerway: reconciler.waitingForTerway != nil || (reconciler.coexistence == .terway && reconciler.applied == nil && nodeFile.isMissing),
@@ -132,7 +134,7 @@ public actor AgentState {
     }
 
     public func status() -> AgentStatus {
-        let nodeFile = readNodeFile()
+        let nodeFile = nodeFileDigest.current(of: directory, now: .now)
         let readiness = readiness(of: nodeFile)
         let reason: String? = if case .notReady(let why) = readiness { why } else { nil }
         return AgentStatus(
@@ -148,18 +150,20 @@ public actor AgentState {
                     appliedAt: Date(timeIntervalSince1970: $0.appliedAt).formatted(.iso8601))
             },
             latest: reconciler.latest.map {
-                AgentStatus.Latest(resourceVersion: $0.resourceVersion, valid: $0.conflist != nil, sha256: $0.conflist?.sha256, diagnostics: $0.diagnostics)
+                AgentStatus.Latest(
+                    resourceVersion: $0.resourceVersion, valid: $0.conflist != nil, sha256: $0.conflist?.sha256,
+                    diagnostics: $0.diagnostics, diagnosticsOmitted: $0.omittedDiagnostics)
             },
             nodeFile: AgentStatus.NodeFile(
                 path: directory.nodeFilePath, present: nodeFile.isPresent,
-                sha256: (try? nodeFile.get())?.map(ContentHash.sha256Hex),
+                sha256: (try? nodeFile.get()) ?? nil,
                 findings: findings),
             watch: watchHealth(),
             rolloutRestartedAt: rolloutRestartedAt)
     }
 }
 
-extension Result<[UInt8]?, NodeFileError> {
+extension Result<String?, NodeFileError> {
     fileprivate var isMissing: Bool {
         if case .success(nil) = self { true } else { false }
     }

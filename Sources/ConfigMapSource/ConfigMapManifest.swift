@@ -1,4 +1,5 @@
 import ENIConfig
+import YAMLErrors
 import Yams
 
 /// Reads one ConfigMap manifest, YAML or JSON (JSON is read as YAML, like kubectl does): what
@@ -67,10 +68,9 @@ public enum ConfigMapManifest {
             while let document = try parser.nextRoot() {
                 if !isEmptyDocument(document) { documents.append(document) }
             }
-        } catch let yamlError as YamlError {
-            throw ConfigMapSourceError(location: origin + yamlLocation(yamlError), "not valid YAML or JSON: \(yamlProblem(yamlError))")
         } catch {
-            throw ConfigMapSourceError(location: origin, "not valid YAML or JSON: \(error)")
+            let problem = YAMLProblem(error)
+            throw ConfigMapSourceError(location: origin + problem.positionSuffix, "not valid YAML or JSON: \(problem.kind)")
         }
         switch documents.count {
         case 0:
@@ -145,27 +145,5 @@ public enum ConfigMapManifest {
 
     private static func error(_ origin: String, at node: Node, _ message: String) -> ConfigMapSourceError {
         ConfigMapSourceError(location: origin + (node.mark.map { ":\($0.line):\($0.column)" } ?? ""), message)
-    }
-
-    private static func yamlLocation(_ error: YamlError) -> String {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            ":\(mark.line):\(mark.column)"
-        case .duplicatedKeysInMapping(_, let context):
-            ":\(context.mark.line):\(context.mark.column)"
-        default:
-            ""
-        }
-    }
-
-    private static func yamlProblem(_ error: YamlError) -> String {
-        switch error {
-        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _), .composer(let context, let problem, _, _):
-            [context?.text, problem].compactMap { $0 }.joined(separator: ": ")
-        case .duplicatedKeysInMapping(let duplicates, _):
-            "duplicate keys \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) in one mapping: keep one of each"
-        default:
-            "\(error)"
-        }
     }
 }

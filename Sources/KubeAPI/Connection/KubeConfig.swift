@@ -1,3 +1,4 @@
+import YAMLErrors
 import Yams
 
 /// The parts of one or more kubeconfig files the agent reads: named clusters, contexts
@@ -47,10 +48,10 @@ struct KubeConfig {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw ClusterConnectionError(file: file, message: "not valid YAML: \(error)")
         } catch {
-            throw ClusterConnectionError(file: file, message: "not valid YAML: \(error)")
+            let problem = YAMLProblem(error)
+            throw ClusterConnectionError(
+                file: file, position: problem.line.map { "\($0):\(problem.column ?? 0)" }, message: "not valid YAML: \(problem.kind)")
         }
         files.append(file)
         guard let root, !root.isNull else { return }  // an empty file defines nothing

@@ -239,6 +239,18 @@ public final class Sandbox: Sendable {
         store.compactHistory()
     }
 
+    /// Stops the watch cache catching up, as when the apiserver's cache lags behind etcd: a list
+    /// it serves (`resourceVersion=0`, or a version it has reached) sees the state as of now
+    /// until `resumeWatchCache()`. Consistent reads (a list without a version, a get) and
+    /// watches see every write.
+    public func pauseWatchCache() {
+        store.pauseWatchCache()
+    }
+
+    public func resumeWatchCache() {
+        store.resumeWatchCache()
+    }
+
     /// Answers the next `count` matching requests with `status` (a Status object with the
     /// apiserver's reason for that code) and, if given, a `Retry-After` header.
     public func failNextRequests(_ count: Int, status: Int, retryAfter: Int? = nil, matching matcher: RequestMatcher = .apiRequests) {

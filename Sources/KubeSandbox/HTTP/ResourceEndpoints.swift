@@ -39,7 +39,9 @@ struct ResourceEndpoints: Sendable {
                 throw .expired(requested: requested, oldest: current)
             }
         }
-        let (items, version) = store.list(resource.storage, namespace: namespace, where: filter.matches)
+        let (items, version) = store.list(
+            resource.storage, namespace: namespace, fromCache: Self.isServedFromCache(options, cacheVersion: store.cacheResourceVersion),
+            where: filter.matches)
         let wire = items.map(resource.fromStorage)
         switch format {
         case .table(let rowObject):
@@ -57,6 +59,16 @@ struct ResourceEndpoints: Sendable {
                 }),
             ]))
         }
+    }
+
+    /// The apiserver answers a list that names a version from its watch cache: `resourceVersion=0`
+    /// ("any state") at once, a version the cache has reached as of the cache. A list without a
+    /// version is a consistent read from etcd. (A version the cache has not reached makes the
+    /// apiserver wait for it; the sandbox answers that from the store, as if it had caught up.)
+    private static func isServedFromCache(_ options: ListOptions, cacheVersion: Int64) -> Bool {
+        guard !options.resourceVersion.isEmpty, options.resourceVersionMatch != "Exact" else { return false }
+        guard let requested = options.requestedVersion else { return true }
+        return requested <= cacheVersion
     }
 
     private func watch(_ request: Request, filter: WatchFilter, options: ListOptions, format: ResponseFormat) -> Response {

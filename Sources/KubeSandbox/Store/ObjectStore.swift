@@ -46,6 +46,14 @@ final class ObjectStore: Sendable {
         var compactedThrough: Int64 = 0
         var subscribers: [Int: Subscriber] = [:]
         var nextSubscriberID = 0
+        /// The watch cache's state while it lags behind (`pauseWatchCache`); nil when it is current.
+        var laggingCache: CacheSnapshot?
+    }
+
+    /// What the watch cache held when it stopped catching up.
+    private struct CacheSnapshot {
+        var objects: [ObjectKey: Document]
+        var resourceVersion: Int64
     }
 
     private let state = Mutex(State())
@@ -73,14 +81,38 @@ final class ObjectStore: Sendable {
     }
 
     /// Matching objects in namespace/name order and the store's version at that instant.
-    func list(_ storage: StorageKind, namespace: String?, where matches: (Document) -> Bool) -> (items: [Document], resourceVersion: Int64) {
+    /// `fromCache` reads what the watch cache holds, which is older while it lags.
+    func list(
+        _ storage: StorageKind, namespace: String?, fromCache: Bool = false, where matches: (Document) -> Bool
+    ) -> (items: [Document], resourceVersion: Int64) {
         state.withLock { state in
-            let items = state.objects
+            let (objects, version) = fromCache
+                ? (state.laggingCache?.objects ?? state.objects, state.laggingCache?.resourceVersion ?? state.resourceVersion)
+                : (state.objects, state.resourceVersion)
+            let items = objects
                 .filter { key, object in key.storage == storage && (namespace == nil || key.namespace == namespace) && matches(object) }
                 .sorted { $0.key < $1.key }
                 .map(\.value)
-            return (items, state.resourceVersion)
+            return (items, version)
         }
+    }
+
+    /// The version the watch cache has caught up to.
+    var cacheResourceVersion: Int64 {
+        state.withLock { $0.laggingCache?.resourceVersion ?? $0.resourceVersion }
+    }
+
+    /// Stops the watch cache where it is: reads served from it see this state until `resumeWatchCache`.
+    func pauseWatchCache() {
+        state.withLock { state in
+            if state.laggingCache == nil {
+                state.laggingCache = CacheSnapshot(objects: state.objects, resourceVersion: state.resourceVersion)
+            }
+        }
+    }
+
+    func resumeWatchCache() {
+        state.withLock { $0.laggingCache = nil }
     }
 
     /// A new object's uid and creationTimestamp, set before admission sees it, as the apiserver does.
