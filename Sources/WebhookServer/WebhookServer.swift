@@ -112,7 +112,9 @@ public final class WebhookServer: Sendable {
         let reviewer = AdmissionReviewer(policy: AdmissionPolicy(target: configuration.target))
         return Application(
             router: WebhookEndpoints.router(reviewer: reviewer, configuration: configuration, logger: logger),
-            server: try .tls(.http1(), tlsConfiguration: tls),
+            // A connection silent this long is closed; longer than the 90 s the API server's Go
+            // client keeps an idle connection, so the server never races it to a close.
+            server: try .tls(.http1(configuration: .init(idleTimeout: .seconds(120))), tlsConfiguration: tls),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { [self, logger, configuration] channel in
                 let port = channel.localAddress?.port
