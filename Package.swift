@@ -64,6 +64,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -77,6 +78,34 @@ let package = Package(
         // A simulated cluster on the sandbox: Nodes, the agent's DaemonSet, and one real agent
         // process per node with its own node root. For eni-config-dev, tests and benchmarks.
         .target(name: "Fleet", dependencies: ["KubeSandbox", "TestSupport", "Yams"]),
+        // The admission webhook's decision, pure: an AdmissionReview in, the answer out.
+        .target(name: "Admission", dependencies: ["ENIConfig"]),
+        // The webhook's HTTPS server: AdmissionReviews in, answers out, certificate files re-read.
+        .target(
+            name: "WebhookServer",
+            dependencies: [
+                "Admission", "SystemFiles",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The webhook's certificates without cert-manager: one CA in one Secret, its own caBundle patched.
+        .target(
+            name: "WebhookCertificates",
+            dependencies: [
+                "KubeAPI",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The reconcile loop, apply policy, status, metrics, HTTP endpoints, shutdown.
         .target(
             name: "Agent",
@@ -94,7 +123,7 @@ let package = Package(
         .executableTarget(
             name: "eni-config-agent",
             dependencies: [
-                "ENIConfig", "ConfigMapSource", "NodeFiles", "Agent", "KubeSandbox",
+                "ENIConfig", "ConfigMapSource", "NodeFiles", "Agent", "KubeSandbox", "WebhookServer", "WebhookCertificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -109,14 +138,41 @@ let package = Package(
         .executableTarget(name: "eni-config-bench", dependencies: ["ENIConfig"]),
         // Whole-process benchmark of `run` against the sandbox: latency, start-up, idle footprint.
         .executableTarget(name: "agent-bench", dependencies: ["KubeSandbox"]),
+        // Whole-process benchmark of `webhook`: idle footprint, review latency under load.
+        .executableTarget(
+            name: "webhook-bench",
+            dependencies: [
+                "KubeSandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .testTarget(
             name: "ENIConfigTests",
             dependencies: ["ENIConfig", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        // Helpers shared by test targets (a scratch directory); never shipped.
+        // Helpers shared by test targets (a scratch directory, the real kubectl); never shipped.
         .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
-        // Runs the real kubectl (or a kubectl plugin) against a sandbox, for tests; never shipped.
-        .target(name: "KubectlSupport", path: "Tests/Support/KubectlSupport"),
+        .testTarget(name: "AdmissionTests", dependencies: ["Admission", "ENIConfig", "ConfigMapSource"]),
+        .testTarget(
+            name: "WebhookCertificatesTests",
+            dependencies: [
+                "WebhookCertificates", "KubeAPI", "KubeSandbox",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The webhook over HTTPS, and end to end: the real kubectl, the sandbox calling the webhook.
+        .testTarget(
+            name: "WebhookServerTests",
+            dependencies: [
+                "WebhookServer", "WebhookCertificates", "Admission", "KubeAPI", "KubeSandbox", "TestSupport", "eni-config-agent",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "SystemFilesTests", dependencies: ["SystemFiles", "TestSupport"]),
         .testTarget(name: "ConfigMapSourceTests", dependencies: ["ConfigMapSource"]),
         .testTarget(
@@ -141,7 +197,9 @@ let package = Package(
         .testTarget(
             name: "KubeSandboxTests",
             dependencies: [
-                "KubeSandbox", "KubectlSupport",
+                "KubeSandbox", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -152,7 +210,7 @@ let package = Package(
         .testTarget(
             name: "FleetTests",
             dependencies: [
-                "Fleet", "KubeSandbox", "KubectlSupport", "eni-config-agent", "kubectl-eni_config", "ENIConfigPlugin", "TestSupport",
+                "Fleet", "KubeSandbox", "eni-config-agent", "kubectl-eni_config", "ENIConfigPlugin", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

@@ -9,7 +9,7 @@ struct EniConfigAgent: AsyncParsableCommand {
             Exit codes: 0 success (valid / written / unchanged / no difference); 1 the config is invalid \
             (nothing was written) or, for diff, the files differ; 2 usage or I/O error.
             """,
-        subcommands: [ValidateCommand.self, RenderCommand.self, DiffCommand.self, RunCommand.self, SandboxCommand.self, DemoCommand.self]
+        subcommands: [ValidateCommand.self, RenderCommand.self, DiffCommand.self, RunCommand.self, WebhookCommand.self, SandboxCommand.self, DemoCommand.self]
     )
 
     /// ArgumentParser exits 64 on a usage error; our contract says 2, so parse errors are mapped here.

@@ -1,7 +1,6 @@
 import Fleet
 import Foundation
 import KubeSandbox
-import KubectlSupport
 import TestSupport
 import Testing
 

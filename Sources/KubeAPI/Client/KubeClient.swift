@@ -122,20 +122,9 @@ public final class KubeClient: Sendable {
         _ = try await collect(response.body, request: "POST \(path)")
     }
 
-    /// Any request, for tools beyond the agent (the kubectl plugin): the response body, or a
-    /// `KubeAPIError` for a failure or a status outside 2xx.
-    /// - Parameter contentType: of `body`; `application/merge-patch+json` for a merge PATCH.
-    public func request(
-        _ method: HTTPMethod, path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
-        contentType: String = "application/json"
-    ) async throws -> [UInt8] {
-        let response = try await send(method, path: path, query: query, body: body, contentType: contentType)
-        return Array(try await collect(response.body, request: "\(method.rawValue) \(path)").readableBytesView)
-    }
-
     // MARK: - Requests
 
-    private func send(
+    func send(
         _ method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]? = nil,
         contentType: String = "application/json"
     ) async throws -> HTTPClientResponse {
@@ -195,7 +184,7 @@ public final class KubeClient: Sendable {
         )
     }
 
-    private func collect(_ body: HTTPClientResponse.Body, request: String) async throws -> ByteBuffer {
+    func collect(_ body: HTTPClientResponse.Body, request: String) async throws -> ByteBuffer {
         do {
             return try await body.collect(upTo: Self.maximumBodySize)
         } catch is NIOTooManyBytesError {

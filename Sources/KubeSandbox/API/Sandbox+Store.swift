@@ -1,3 +1,5 @@
+import Foundation
+
 /// Direct store access for tests and benchmarks: the same validation and watch events as the
 /// HTTP API, without a round trip.
 extension Sandbox {
@@ -6,8 +8,9 @@ extension Sandbox {
     }
 
     /// Creates or updates the objects of a manifest (YAML or JSON, one or several documents, or
-    /// a List): ConfigMaps, Nodes, Pods, DaemonSets. Namespaced objects without a namespace go
-    /// to `default`. Returns the ConfigMaps.
+    /// a List) of any kind the sandbox serves; namespaced objects without a namespace go to
+    /// `default`. Returns the ConfigMaps among them. Like a write to etcd, this is not reviewed
+    /// by admission webhooks.
     @discardableResult
     public func seed(manifest: String) throws -> [SandboxConfigMap] {
         var seeded: [SandboxConfigMap] = []
@@ -17,6 +20,13 @@ extension Sandbox {
             if resource.storage == .configMaps { seeded.append(SandboxConfigMap(written)) }
         }
         return seeded
+    }
+
+    /// Any stored object as its API serves it (JSON), nil when absent; `namespace` nil for
+    /// cluster-scoped kinds.
+    public func objectJSON(apiVersion: String, kind: String, namespace: String?, name: String) -> Data? {
+        guard let resource = catalog.resources(in: apiVersion).first(where: { $0.name.kind == kind }) else { return nil }
+        return (try? ResourceOperations(store: store, resource: resource).get(namespace: namespace ?? "", name: name))?.encoded()
     }
 
     /// Creates the ConfigMap, or replaces the stored one. With a `resourceVersion` set, the

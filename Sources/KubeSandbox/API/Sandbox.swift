@@ -5,8 +5,9 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// An in-memory Kubernetes API server for tests, benchmarks, the demo and `kubectl`: ConfigMaps
-/// and Events in any namespace, with list/watch semantics of a real apiserver, HTTPS with a
+/// An in-memory Kubernetes API server for tests, benchmarks, the demo and `kubectl`: ConfigMaps,
+/// Secrets and Events in any namespace and ValidatingWebhookConfigurations, with list/watch
+/// semantics of a real apiserver, validating admission webhooks called over HTTPS, HTTPS with a
 /// generated CA and a bearer token, and knobs to inject faults.
 ///
 /// ```swift
@@ -25,6 +26,7 @@ public final class Sandbox: Sendable {
     let subresources: Subresources
     /// The DaemonSet controller and kubelets, while `startWorkloads` has them running.
     let workloads = Mutex<WorkloadController?>(nil)
+    private let webhookTransport = WebhookTransport()
     private let certificateAuthority: SandboxCertificateAuthority?
     private let server = Mutex(ServerState())
 
@@ -56,6 +58,7 @@ public final class Sandbox: Sendable {
         if let endpoint, server.withLock({ $0.task != nil }) { return endpoint }
         let router = SandboxRouter(
             store: store, controls: controls, catalog: catalog, subresources: subresources,
+            webhooks: AdmissionWebhooks(store: store, transport: webhookTransport),
             watchLimits: .init(bookmarkInterval: configuration.bookmarkInterval, timeoutCap: configuration.watchTimeoutCap),
             serverAddress: { [weak self] in self.map { "\($0.clientHost):\($0.port ?? 0)" } ?? "" })
         let tlsConfiguration = try certificateAuthority?.serverTLSConfiguration()
@@ -103,6 +106,7 @@ public final class Sandbox: Sendable {
         }
         _ = await task.result
         deadline.cancel()
+        await webhookTransport.shutdown()
     }
 
     /// Starts a sandbox, optionally seeded from a manifest file and writing its kubeconfig
@@ -201,6 +205,15 @@ public final class Sandbox: Sendable {
             try? FileManager.default.removeItem(atPath: temporary)
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)])
         }
+    }
+
+    // MARK: Admission webhooks
+
+    /// Stands in for a Service's endpoints: webhook calls to Service `namespace/name` on `port`
+    /// go to `host:targetPort`, still addressed (TLS server name and certificate check) as
+    /// `<name>.<namespace>.svc`, as the API server addresses them.
+    public func routeService(namespace: String, name: String, port: Int = 443, to host: String, targetPort: Int) {
+        webhookTransport.route(namespace: namespace, name: name, port: port, to: host, targetPort: targetPort)
     }
 
     // MARK: Fault injection

@@ -15,7 +15,7 @@ enum SeedManifest {
                 index += 1
                 let document = try convert(node.any, at: "document \(index)")
                 if case .null = document { continue }
-                if let kind = document["kind"]?.stringValue, kind == "List" || kind.hasSuffix("List") {
+                if document["kind"]?.stringValue?.hasSuffix("List") == true {
                     objects += document["items"]?.arrayValue ?? []
                 } else {
                     objects.append(document)
@@ -26,20 +26,17 @@ enum SeedManifest {
         } catch {
             throw .invalidManifest("\(error)")
         }
-        var served: [(any ServedResource, Document)] = []
+        var resolved: [(any ServedResource, Document)] = []
         for (index, object) in objects.enumerated() {
             let kind = object["kind"]?.stringValue ?? "(no kind)"
             let apiVersion = object["apiVersion"]?.stringValue ?? "(no apiVersion)"
-            // Events are what clients post, not what a cluster starts with.
-            guard let resource = catalog.resources.first(where: { $0.name.kind == kind && $0.name.groupVersion == apiVersion }),
-                  resource.storage != .events
-            else {
-                let kinds = catalog.resources.filter { $0.storage != .events }.map { "\($0.name.groupVersion) \($0.name.kind)" }
-                throw .invalidManifest("object \(index + 1) is \(apiVersion) \(kind); the sandbox seeds only \(kinds.joined(separator: ", "))")
+            guard let resource = catalog.resources(in: apiVersion).first(where: { $0.name.kind == kind }) else {
+                let served = catalog.resources.map { "\($0.apiVersion) \($0.name.kind)" }.joined(separator: ", ")
+                throw .invalidManifest("object \(index + 1) is \(apiVersion) \(kind); the sandbox serves \(served)")
             }
-            served.append((resource, object))
+            resolved.append((resource, object))
         }
-        return served
+        return resolved
     }
 
     private static func convert(_ value: Any?, at path: String) throws(SandboxError) -> Document {

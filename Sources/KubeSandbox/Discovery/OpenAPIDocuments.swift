@@ -52,7 +52,7 @@ struct OpenAPIDocuments: Sendable {
         let body: Document = .object(["schema": .object(["type": "object"])])
         let mediaTypes = [PatchType.json.rawValue, PatchType.merge.rawValue, PatchType.strategicMerge.rawValue]
         return .object([
-            "operationId": .string("patchNamespaced\(name.kind)"),
+            "operationId": .string("patch\(resource.isNamespaced ? "Namespaced" : "")\(name.kind)"),
             "parameters": .array(query),
             "requestBody": .object(["content": .object(Dictionary(uniqueKeysWithValues: mediaTypes.map { ($0, body) })), "required": .bool(true)]),
             "responses": .object(["200": .object(["description": "OK"])]),

@@ -9,6 +9,7 @@ struct SandboxRouter {
     let controls: SandboxControls
     let catalog: ResourceCatalog
     let subresources: Subresources
+    let webhooks: AdmissionWebhooks
     let watchLimits: ResourceEndpoints.WatchLimits
     /// `host:port` as clients reach it, for `/api`'s serverAddressByClientCIDRs.
     let serverAddress: @Sendable () -> String
@@ -73,57 +74,29 @@ struct SandboxRouter {
     }
 
     private func addResources(to router: Router<BasicRequestContext>, prefix: String, groupVersion: String) {
-        /// The endpoints of the resource the path names; a namespaced resource is not served at
-        /// a cluster-scoped path, nor the other way round.
+        /// The resource a path names, if it is served there: namespaced ones under
+        /// `namespaces/<ns>/` (and listed across namespaces), cluster-scoped ones directly.
         let endpoints = { @Sendable (context: BasicRequestContext, namespaced: Bool?) throws -> ResourceEndpoints in
             let plural = try context.parameters.require("resource")
             guard let resource = catalog.resource(groupVersion: groupVersion, plural: plural),
-                  namespaced == nil || resource.isNamespaced == namespaced
+                  namespaced.map({ $0 == resource.isNamespaced }) ?? true
             else { throw APIError.pathNotFound }
-            return ResourceEndpoints(operations: ResourceOperations(store: store, resource: resource), watchLimits: watchLimits)
+            return ResourceEndpoints(
+                operations: ResourceOperations(store: store, resource: resource), webhooks: webhooks, watchLimits: watchLimits)
         }
-        let clusterCollection = "\(prefix)/:resource"
-        router.get(RouterPath(clusterCollection)) { request, context in
+        router.get("\(prefix)/:resource") { request, context in
             try endpoints(context, nil).list(request, namespace: nil)
-        }
-        router.post(RouterPath(clusterCollection)) { request, context in
-            var request = request
-            return try await endpoints(context, false).create(&request, namespace: "")
         }
         let collection = "\(prefix)/namespaces/:namespace/:resource"
         router.get(RouterPath(collection)) { request, context in
             try endpoints(context, true).list(request, namespace: try context.parameters.require("namespace"))
         }
-        router.post(RouterPath(collection)) { request, context in
-            var request = request
-            return try await endpoints(context, true).create(&request, namespace: try context.parameters.require("namespace"))
-        }
-        // Items: `namespaces/{ns}/{resource}/{name}`, and `{resource}/{name}` for cluster-scoped ones.
-        for (item, namespaced) in [("\(collection)/:name", true), ("\(clusterCollection)/:name", false)] {
-            let namespace = { @Sendable (context: BasicRequestContext) throws -> String in
-                namespaced ? try context.parameters.require("namespace") : ""
-            }
-            router.get(RouterPath(item)) { request, context in
-                try endpoints(context, namespaced).get(request, namespace: try namespace(context), name: try context.parameters.require("name"))
-            }
-            router.put(RouterPath(item)) { request, context in
-                var request = request
-                return try await endpoints(context, namespaced).replace(&request, namespace: try namespace(context), name: try context.parameters.require("name"))
-            }
-            router.patch(RouterPath(item)) { request, context in
-                var request = request
-                return try await endpoints(context, namespaced).patch(&request, namespace: try namespace(context), name: try context.parameters.require("name"))
-            }
-            router.delete(RouterPath(item)) { request, context in
-                var request = request
-                return try await endpoints(context, namespaced).delete(&request, namespace: try namespace(context), name: try context.parameters.require("name"))
-            }
-            router.on(RouterPath(item), method: .post) { request, _ -> Response in
-                throw APIError.methodNotAllowed(request.method.rawValue)
-            }
+        let item = "\(collection)/:name"
+        addWrites(to: router, collection: collection, item: item) { context in
+            (try endpoints(context, true), try context.parameters.require("namespace"))
         }
         // Subresources (`pods/{name}/proxy/...`, `pods/{name}/log`): only GET is served.
-        for path in ["\(collection)/:name/:subresource", "\(collection)/:name/:subresource/**"] {
+        for path in ["\(item)/:subresource", "\(item)/:subresource/**"] {
             router.get(RouterPath(path)) { request, context in
                 let resource = try endpoints(context, true).operations.resource
                 return try await subresources.serve(
@@ -132,10 +105,47 @@ struct SandboxRouter {
                     rest: context.parameters.getCatchAll().joined(separator: "/"))
             }
         }
-        // Verbs the apiserver knows but these resources do not serve here (deletecollection)
-        // answer 405, not 404.
-        for path in [collection, clusterCollection] {
-            for method in [HTTPRequest.Method.put, .patch, .delete] {
+        let clusterCollection = "\(prefix)/:resource"
+        addWrites(to: router, collection: clusterCollection, item: "\(clusterCollection)/:name") { context in
+            (try endpoints(context, false), "")
+        }
+    }
+
+    /// Create on the collection; get, replace, patch and delete on an item. `target` resolves
+    /// the endpoints and the namespace ("" for cluster-scoped resources).
+    private func addWrites(
+        to router: Router<BasicRequestContext>, collection: String, item: String,
+        target: @escaping @Sendable (BasicRequestContext) throws -> (ResourceEndpoints, String)
+    ) {
+        router.post(RouterPath(collection)) { request, context in
+            var request = request
+            let (endpoints, namespace) = try target(context)
+            return try await endpoints.create(&request, namespace: namespace)
+        }
+        router.get(RouterPath(item)) { request, context in
+            let (endpoints, namespace) = try target(context)
+            return try endpoints.get(request, namespace: namespace, name: try context.parameters.require("name"))
+        }
+        router.put(RouterPath(item)) { request, context in
+            var request = request
+            let (endpoints, namespace) = try target(context)
+            return try await endpoints.replace(&request, namespace: namespace, name: try context.parameters.require("name"))
+        }
+        router.patch(RouterPath(item)) { request, context in
+            var request = request
+            let (endpoints, namespace) = try target(context)
+            return try await endpoints.patch(&request, namespace: namespace, name: try context.parameters.require("name"))
+        }
+        router.delete(RouterPath(item)) { request, context in
+            var request = request
+            let (endpoints, namespace) = try target(context)
+            return try await endpoints.delete(&request, namespace: namespace, name: try context.parameters.require("name"))
+        }
+        // Verbs the apiserver knows but these resources do not serve here (deletecollection,
+        // create on an item) answer 405, not 404.
+        let unsupported: [(String, [HTTPRequest.Method])] = [(collection, [.put, .patch, .delete]), (item, [.post])]
+        for (path, methods) in unsupported {
+            for method in methods {
                 router.on(RouterPath(path), method: method) { request, _ -> Response in
                     throw APIError.methodNotAllowed(request.method.rawValue)
                 }

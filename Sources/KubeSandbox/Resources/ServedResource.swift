@@ -18,6 +18,8 @@ enum StorageKind: Sendable, Hashable {
     case nodes
     case pods
     case daemonSets
+    case secrets
+    case validatingWebhookConfigurations
 }
 
 /// One resource endpoint (`/api/v1/.../configmaps`, `/apis/events.k8s.io/v1/.../events`...):
@@ -30,7 +32,8 @@ protocol ServedResource: Sendable {
     var table: TableLayout { get }
     /// The protobuf message of this kind, for request bodies sent as protobuf; nil: JSON only.
     var protobufMessage: Protobuf.Message? { get }
-    /// False for cluster-scoped resources (Nodes), stored under the empty namespace.
+    /// False for cluster-scoped resources (Nodes), served without a namespace in the path and
+    /// stored under the empty namespace.
     var isNamespaced: Bool { get }
 
     /// The wire form of this version into the stored form.
@@ -69,7 +72,8 @@ extension ServedResource {
 /// The resources this sandbox serves, by API group version.
 struct ResourceCatalog: Sendable {
     let resources: [any ServedResource] = [
-        ConfigMapResource(), CoreEventResource(), NodeResource(), PodResource(), EventsV1Resource(), DaemonSetResource(),
+        ConfigMapResource(), SecretResource(), CoreEventResource(), NodeResource(), PodResource(), EventsV1Resource(),
+        ValidatingWebhookConfigurationResource(), DaemonSetResource(),
     ]
 
     func resource(groupVersion: String, plural: String) -> (any ServedResource)? {

@@ -79,9 +79,9 @@ final class ObjectStore: Sendable {
         state.withLock { $0.subscribers.count }
     }
 
-    /// The namespaces that hold at least one object.
+    /// The namespaces that hold at least one object (cluster-scoped objects are in none).
     func namespaces() -> Set<String> {
-        state.withLock { Set($0.objects.keys.map(\.namespace)) }
+        state.withLock { Set($0.objects.keys.map(\.namespace).filter { !$0.isEmpty }) }
     }
 
     func get(_ key: ObjectKey) -> Document? {
@@ -123,15 +123,20 @@ final class ObjectStore: Sendable {
         state.withLock { $0.laggingCache = nil }
     }
 
-    /// Stores a new object, stamping uid, creationTimestamp and resourceVersion.
+    /// A new object's uid and creationTimestamp, set before admission sees it, as the apiserver does.
+    static func stamped(_ object: Document) -> Document {
+        var stamped = object
+        stamped[path: ["metadata", "uid"]] = .string(UUID().uuidString.lowercased())
+        stamped[path: ["metadata", "creationTimestamp"]] = .string(KubeTime.format(Date()))
+        return stamped
+    }
+
+    /// Stores a new object (already `stamped`), giving it the next resourceVersion.
     func create(_ object: Document, at key: ObjectKey, commit: Bool, alreadyExists: APIError) throws(APIError) -> Document {
         try state.withLock { (state) throws(APIError) -> Document in
             guard state.objects[key] == nil else { throw alreadyExists }
-            var created = object
-            created[path: ["metadata", "uid"]] = .string(UUID().uuidString.lowercased())
-            created[path: ["metadata", "creationTimestamp"]] = .string(KubeTime.format(Date()))
-            guard commit else { return created }
-            return record(.added, key: key, previous: nil, object: created, in: &state)
+            guard commit else { return object }
+            return record(.added, key: key, previous: nil, object: object, in: &state)
         }
     }
 
