@@ -120,10 +120,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What the command-line tools share: a unified diff for what they show before and after.
+        .target(name: "CommandLineSupport"),
         .executableTarget(
             name: "eni-config-agent",
             dependencies: [
-                "ENIConfig", "ConfigMapSource", "NodeFiles", "Agent", "KubeSandbox", "WebhookServer", "WebhookCertificates",
+                "ENIConfig", "ConfigMapSource", "NodeFiles", "Agent", "KubeSandbox", "CommandLineSupport", "WebhookServer", "WebhookCertificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -132,7 +134,10 @@ let package = Package(
         // `kubectl eni-config` (krew naming): never linked into the agent.
         .executableTarget(
             name: "kubectl-eni_config",
-            dependencies: ["ENIConfigPlugin", "ENIConfig", "KubeAPI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "ENIConfigPlugin", "ENIConfig", "KubeAPI", "CommandLineSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         // In-process benchmark of validate + render on a ConfigMap near the 1 MiB API limit.
         .executableTarget(name: "eni-config-bench", dependencies: ["ENIConfig"]),
@@ -147,6 +152,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // Whole-fleet benchmark: N agent processes against the sandbox (docs/benchmarks.md, "Fleet").
+        .executableTarget(name: "fleet-bench", dependencies: ["Fleet", "KubeSandbox"]),
         .testTarget(
             name: "ENIConfigTests",
             dependencies: ["ENIConfig", .product(name: "PropertyBased", package: "swift-property-based")]
@@ -193,7 +200,7 @@ let package = Package(
             name: "NodeFilesTests",
             dependencies: ["NodeFiles", "ENIConfig", "node-file-churn", "TestSupport"]
         ),
-        .testTarget(name: "CLITests", dependencies: ["eni-config-agent", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["eni-config-agent", "CommandLineSupport", "TestSupport"]),
         .testTarget(
             name: "KubeSandboxTests",
             dependencies: [

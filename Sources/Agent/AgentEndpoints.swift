@@ -1,7 +1,7 @@
 import FoundationEssentials
 import Hummingbird
 
-/// `/healthz`, `/readyz`, `/metrics`, `/status` (architecture.md, "Agent endpoints").
+/// `/healthz`, `/readyz`, `/metrics`, `/status`, `/nodefile` (architecture.md, "Agent endpoints").
 public enum AgentEndpoints {
     public static func router(state: AgentState) -> Router<BasicRequestContext> {
         let router = Router()
@@ -24,15 +24,20 @@ public enum AgentEndpoints {
                 body: .init(byteBuffer: ByteBuffer(string: state.metrics.exposition())))
         }
         router.get("status") { _, _ in
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            var body = try encoder.encode(await state.status())
-            body.append(0x0A)
-            return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            try json(await state.status())
+        }
+        router.get("nodefile") { _, _ in
+            try json(await state.nodeFileReport())
         }
         return router
+    }
+
+    private static func json(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var body = try encoder.encode(value)
+        body.append(0x0A)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     private static func text(_ status: HTTPResponse.Status, _ body: String) -> Response {

@@ -163,6 +163,16 @@ public actor AgentState {
     }
 }
 
+extension AgentState {
+    /// The node file as it is now, beside what belongs in it (`/nodefile`).
+    public func nodeFileReport() -> NodeFileReport {
+        NodeFileReport(
+            node: node, path: directory.nodeFilePath,
+            file: Result { () throws(NodeFileError) in try directory.currentNodeFile() },
+            findings: findings, reconciler: reconciler)
+    }
+}
+
 extension Result<String?, NodeFileError> {
     fileprivate var isMissing: Bool {
         if case .success(nil) = self { true } else { false }

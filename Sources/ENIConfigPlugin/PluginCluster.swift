@@ -60,7 +60,7 @@ public struct PluginCluster: Sendable {
         _ = try await client.request(.DELETE, path: "/api/v1/namespaces/\(namespace)/pods/\(pod.name)", body: Array(body))
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ body: [UInt8], what: String) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, _ body: [UInt8], what: String) throws -> T {
         do {
             return try JSONDecoder().decode(type, from: Data(body))
         } catch {

@@ -10,7 +10,7 @@ struct EniConfigPlugin: AsyncParsableCommand {
         commandName: "kubectl eni-config",
         abstract: "See, check and roll out kube-system/eni-config across the nodes' eni-config agents.",
         discussion: "Exit status: 0 settled / valid / done, 1 not settled / invalid / stopped at a node, 2 usage or I/O error.",
-        subcommands: [StatusCommand.self, ValidateCommand.self, DiffCommand.self, RolloutCommand.self])
+        subcommands: [StatusCommand.self, InspectCommand.self, ValidateCommand.self, DiffCommand.self, ChainCommand.self, RolloutCommand.self])
 }
 
 /// The exit-code contract every subcommand keeps.

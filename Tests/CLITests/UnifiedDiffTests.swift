@@ -1,4 +1,4 @@
-@testable import eni_config_agent
+import CommandLineSupport
 import Foundation
 import Testing
 

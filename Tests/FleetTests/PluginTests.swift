@@ -87,4 +87,38 @@ struct PluginTests {
             #expect(same.status == 0 && same.stderr.contains("0 of 3 nodes differ"), "\(same.stderr)")
         }
     }
+
+    @Test("inspect shows a node's file, its findings and the diff against what belongs there")
+    func inspect() async throws {
+        var nodes = FleetNodeSpec.standard(count: 2)
+        nodes[1].missingPlugins = ["tuning"]
+        try await FleetHarness.with(nodes: nodes) { harness in
+            let fleet = harness.fleet
+            let settled = try await plugin(harness, "inspect", "node-1")
+            #expect(settled.status == 0, "\(settled.stdout)\(settled.stderr)")
+            #expect(settled.stdout.contains("/etc/cni/net.d/10-terway.conflist (sha256 "), "\(settled.stdout)")
+            #expect(settled.stdout.contains(try harness.render("eni-config.yaml", on: fleet.nodes[0]).dropLast()), "the file's text")
+            #expect(settled.stdout.contains("findings: none\nthe file is the render of resourceVersion "), "\(settled.stdout)")
+
+            let version = try #require(try fleet.sandbox.seed(manifest: try example("eni-config-tuning.yaml")).first?.resourceVersion)
+            try await harness.eventually("both agents to see the edit") {
+                let first = try await harness.agentStatus(on: fleet.nodes[0])
+                let second = try await harness.agentStatus(on: fleet.nodes[1])
+                return [first, second].allSatisfy { ($0["latest"] as? [String: Any])?["resourceVersion"] as? String == version }
+            }
+            let pending = try await plugin(harness, "inspect", "node-1")
+            #expect(pending.status == 1, "\(pending.stdout)")
+            #expect(pending.stdout.contains("the file differs from the render of resourceVersion \(version), pending a restart:\n--- node-1:"), "\(pending.stdout)")
+            #expect(pending.stdout.contains("\n-      \"type\": \"portmap\"") && pending.stdout.contains("\n+      \"type\": \"tuning\""), "\(pending.stdout)")
+
+            let invalidHere = try await plugin(harness, "inspect", "node-2", "-o", "json")
+            let decoded = try #require(try JSONSerialization.jsonObject(with: Data(invalidHere.stdout.utf8)) as? [String: Any])
+            let file = try #require(decoded["nodeFile"] as? [String: Any])
+            #expect(file["basis"] as? String == "lastGood", "tuning is missing on node-2: the last good render belongs there")
+            #expect(invalidHere.status == 0, "the file is the last good render: \(invalidHere.stdout)")
+
+            let absent = try await plugin(harness, "inspect", "node-9")
+            #expect(absent.status == 2 && absent.stderr.contains("no pod of DaemonSet kube-system/terway-eniip runs on node node-9"), "\(absent.stderr)")
+        }
+    }
 }

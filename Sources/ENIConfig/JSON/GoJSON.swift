@@ -14,3 +14,13 @@ public enum GoJSON {
         return writer.output
     }
 }
+
+/// JSON text for a person to read and edit further: members in their order, numbers as
+/// written, two-space indent, no final newline. What `kubectl eni-config chain` writes back.
+public enum JSONText {
+    public static func indented(_ value: JSONValue) -> [UInt8] {
+        var writer = JSONWriter(layout: .indented)
+        writer.write(value)
+        return writer.output
+    }
+}

@@ -1,13 +1,20 @@
-/// Writes JSON values as UTF-8 in one of two layouts: Go's, for the node file, or one line for
-/// messages.
+/// Writes JSON values as UTF-8 in one of three layouts: Go's, for the node file; indented as
+/// written, for text an operator keeps editing; or one line, for messages.
 struct JSONWriter {
     enum Layout {
         /// `json.MarshalIndent(v, "", "  ")` of what `json.Unmarshal` read: keys sorted byte-wise
         /// at every level, two-space indent, numbers as float64 (`GoFloat`), Go's HTML-safe escapes.
         case goMarshalIndent
+        /// Members in source order, two-space indent, numbers as written, strings escaped only
+        /// where JSON requires; a short object or array of scalars stays on one line, as people
+        /// write `"capabilities": {"portMappings": true}`, so an edit's diff shows only the edit.
+        case indented
         /// Members in source order on one line, numbers as written, strings escaped only where
         /// JSON requires: `{"a": 1.50, "b": [true, null]}`.
         case oneLine
+
+        var isGo: Bool { self == .goMarshalIndent }
+        var isMultiline: Bool { self != .oneLine }
     }
 
     let layout: Layout
@@ -23,10 +30,14 @@ struct JSONWriter {
 
     mutating func write(_ value: JSONValue, depth: Int = 0) {
         guard output.count < byteLimit else { return }
+        if layout == .indented, let short = Self.shortOneLine(value) {
+            output += short
+            return
+        }
         switch value {
         case .null: append("null")
         case .bool(let flag): append(flag ? "true" : "false")
-        case .number(let number): append(layout == .goMarshalIndent ? number.goFloat64Form : number.literal)
+        case .number(let number): append(layout.isGo ? number.goFloat64Form : number.literal)
         case .string(let text): writeString(text)
         case .array(let elements):
             writeContainer(open: "[", close: "]", elements, depth: depth) { writer, element in
@@ -37,7 +48,7 @@ struct JSONWriter {
             // Positions are sorted rather than members, and members are read in place: copying a
             // member out retains and releases its key and value, and reference counting was
             // about a third of the time of a large evaluate.
-            let order = layout == .goMarshalIndent
+            let order = layout.isGo
                 ? members.indices.sorted { members[$0].key.precedesInUTF8Order(members[$1].key) }
                 : Array(members.indices)
             writeContainer(open: "{", close: "}", order, depth: depth) { writer, index in
@@ -48,22 +59,44 @@ struct JSONWriter {
         }
     }
 
+    /// The longest one-line form `.indented` keeps on one line.
+    static let shortLength = 40
+
+    /// A non-empty object or array of scalars on one line, when that is at most `shortLength` bytes.
+    private static func shortOneLine(_ value: JSONValue) -> [UInt8]? {
+        let children: [JSONValue] = switch value {
+        case .array(let elements): elements.map(\.value)
+        case .object(let object): object.members.map(\.value.value)
+        default: []
+        }
+        let scalars = children.allSatisfy { child in
+            switch child {
+            case .array, .object: false
+            default: true
+            }
+        }
+        guard !children.isEmpty, scalars else { return nil }
+        var writer = JSONWriter(layout: .oneLine, byteLimit: shortLength + 1)
+        writer.write(value)
+        return writer.output.count <= shortLength ? writer.output : nil
+    }
+
     private mutating func writeContainer<Item>(
         open: String, close: String, _ items: [Item], depth: Int, writeItem: (inout JSONWriter, Item) -> Void
     ) {
         append(open)
         for (index, item) in items.enumerated() {
             guard output.count < byteLimit else { return }
-            if index > 0 { append(layout == .goMarshalIndent ? "," : ", ") }
-            if layout == .goMarshalIndent { newline(indent: depth + 1) }
+            if index > 0 { append(layout.isMultiline ? "," : ", ") }
+            if layout.isMultiline { newline(indent: depth + 1) }
             writeItem(&self, item)
         }
-        if layout == .goMarshalIndent && !items.isEmpty { newline(indent: depth) }
+        if layout.isMultiline && !items.isEmpty { newline(indent: depth) }
         append(close)
     }
 
     private mutating func writeString(_ text: String) {
-        let goForm = layout == .goMarshalIndent
+        let goForm = layout.isGo
         output.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in

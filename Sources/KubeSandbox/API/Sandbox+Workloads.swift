@@ -141,3 +141,19 @@ extension Sandbox {
             restartedAt: stored.labels(at: ["spec", "template", "metadata", "annotations"])["kubectl.kubernetes.io/restartedAt"])
     }
 }
+
+extension Sandbox {
+    /// What `kubectl rollout restart daemonset` does: sets the template's
+    /// `kubectl.kubernetes.io/restartedAt`, through the same strategy as a PATCH.
+    public func restartDaemonSet(namespace: String, name: String, at date: Date = Date()) throws {
+        let patch: Document = .object(["spec": .object(["template": .object(["metadata": .object([
+            "annotations": .object(["kubectl.kubernetes.io/restartedAt": .string(KubeTime.format(date))]),
+        ])])])])
+        do {
+            _ = try ResourceOperations(store: store, resource: DaemonSetResource())
+                .patch(namespace: namespace, name: name, type: .merge, patch: patch, options: .init(fieldValidation: .strict))
+        } catch {
+            throw SandboxError(error)
+        }
+    }
+}

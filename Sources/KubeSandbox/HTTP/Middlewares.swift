@@ -12,8 +12,9 @@ struct RequestRecordingMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let line = RequestLine(request)
+        let receivedAt = ContinuousClock.now
         let response = try await next(request, context)
-        controls.record(RecordedRequest(line: line, status: response.status.code))
+        controls.record(RecordedRequest(line: line, status: response.status.code, receivedAt: receivedAt))
         return response
     }
 }

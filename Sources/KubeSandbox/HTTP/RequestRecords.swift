@@ -25,6 +25,8 @@ public struct RecordedRequest: Sendable, CustomStringConvertible {
     public let line: RequestLine
     /// The status sent; for a watch, the status of the response head (200 once streaming began).
     public let status: Int
+    /// When the request arrived, for the spread of many clients' requests over time.
+    public let receivedAt: ContinuousClock.Instant
 
     public var method: String { line.method }
     public var path: String { line.path }

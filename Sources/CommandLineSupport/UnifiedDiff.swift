@@ -1,17 +1,17 @@
 /// A unified diff (`diff -u` format, three lines of context) between two texts, line by line.
 /// The line matching is the standard library's Myers difference.
-struct UnifiedDiff {
-    enum Line: Equatable {
+public struct UnifiedDiff {
+    public enum Line: Equatable, Sendable {
         case same(String)
         case removed(String)
         case added(String)
     }
 
-    let oldLabel: String
-    let newLabel: String
-    let lines: [Line]
+    public let oldLabel: String
+    public let newLabel: String
+    public let lines: [Line]
 
-    init(old: String, new: String, oldLabel: String, newLabel: String) {
+    public init(old: String, new: String, oldLabel: String, newLabel: String) {
         self.oldLabel = oldLabel
         self.newLabel = newLabel
         let oldLines = Self.split(old)
@@ -45,7 +45,7 @@ struct UnifiedDiff {
     }
 
     /// The diff text, or "" when the texts are equal.
-    func render(context: Int = 3) -> String {
+    public func render(context: Int = 3) -> String {
         let changed = lines.indices.filter { if case .same = lines[$0] { false } else { true } }
         guard let firstChange = changed.first else { return "" }
         var text = "--- \(oldLabel)\n+++ \(newLabel)\n"
