@@ -17,6 +17,7 @@ struct Options {
     var idleSeconds = 60
     var settleSeconds = 10
     var downSeconds = 5
+    var longDownSeconds = 120
 
     init(_ arguments: [String]) {
         var rest = arguments.dropFirst()[...]
@@ -33,6 +34,7 @@ struct Options {
             case "--idle-seconds": idleSeconds = Int(value(flag))!
             case "--settle-seconds": settleSeconds = Int(value(flag))!
             case "--down-seconds": downSeconds = Int(value(flag))!
+            case "--long-down-seconds": longDownSeconds = Int(value(flag))!
             default: fatalError("unknown option \(flag)")
             }
         }
@@ -115,7 +117,11 @@ let directory = FileManager.default.temporaryDirectory.appendingPathComponent("f
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: directory) }
 
-print("## fleet-bench: \(options.nodes) agents (\(options.agent)), maxUnavailable \(options.maxUnavailable), probe period \(options.probePeriodMilliseconds) ms")
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+}
+
+print("## fleet-bench: load average \(loadAverage()); \(options.nodes) agents (\(options.agent)), maxUnavailable \(options.maxUnavailable), probe period \(options.probePeriodMilliseconds) ms")
 let started = ContinuousClock.now
 let fleet = try await Fleet.start(FleetConfiguration(
     nodes: FleetNodeSpec.standard(count: options.nodes), agentExecutable: options.agent, directory: directory,
@@ -166,6 +172,9 @@ do {
     let afterDrop = sandbox.requestLog
     print("every watch dropped: \(breakdown(afterDrop)); watches reopened: \(spread(afterDrop.filter(\.isWatch), after: dropped))")
 
+    // A write the agents do not watch moves the cluster's resourceVersion past every agent's,
+    // so compacting now expires every agent's resume version, as a busy cluster's compaction does.
+    try sandbox.seed(manifest: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fleet-bench-marker, namespace: kube-system}\ndata: {at: \"\(Date())\"}\n")
     sandbox.clearRequestLog()
     let compacted = ContinuousClock.now
     sandbox.compactHistory()
@@ -173,17 +182,25 @@ do {
     try await settle(options)
     let afterCompaction = sandbox.requestLog
     let relists = afterCompaction.filter { !$0.isWatch && $0.path.hasSuffix("/configmaps") }
-    print("compacted, then every watch dropped: \(breakdown(afterCompaction)); relists: \(spread(relists, after: compacted))")
+    print("compacted, then every watch dropped: \(breakdown(afterCompaction)); relists: \(relists.count), \(spread(relists, after: compacted))")
 
-    sandbox.clearRequestLog()
-    await sandbox.shutdown()
-    try await Task.sleep(for: .seconds(options.downSeconds))
-    let restarted = ContinuousClock.now
-    try await sandbox.start()
-    try await Task.sleep(for: .seconds(max(options.settleSeconds, 75)))
-    let reconnects = sandbox.requestLog.filter { $0.isWatch && $0.status == 200 }
-    print("API server down \(options.downSeconds) s, then back: \(breakdown(sandbox.requestLog)); watches back: \(reconnects.count), \(spread(reconnects, after: restarted))")
+    // Short outages end before the agents' backoff grows; a long one lets every agent reach
+    // client-go's 30 s cap, where each wait is drawn from [30 s, 60 s): the spread of a fleet
+    // coming back after an API server restart.
+    for down in [options.downSeconds, options.longDownSeconds] {
+        sandbox.clearRequestLog()
+        await sandbox.shutdown()
+        try await Task.sleep(for: .seconds(down))
+        let restarted = ContinuousClock.now
+        try await sandbox.start()
+        try await Task.sleep(for: .seconds(max(options.settleSeconds, 75)))
+        let log = sandbox.requestLog
+        let reconnects = log.filter { $0.isWatch && $0.status == 200 }
+        let relists = log.filter { !$0.isWatch && $0.method == "GET" && $0.path.hasSuffix("/configmaps") }
+        print("API server down \(down) s, then back: \(breakdown(log)); watches back: \(reconnects.count), \(spread(reconnects, after: restarted)); relists: \(relists.count)")
+    }
 } catch {
     print("error: \(error)")
 }
+print("load average at the end: \(loadAverage())")
 await fleet.shutdown()
