@@ -3,8 +3,8 @@ import Foundation
 import KubeAPI
 
 /// Makes a chain edit on the live ConfigMap: read, edit, validate, write only `10-terway.conflist`
-/// with a merge patch conditional on the version read; a 409 means someone wrote in between, so
-/// the edit is made again on what is there now.
+/// with a merge patch conditional on the version read (a dry run sends it with `dryRun=All`); a
+/// 409 means someone wrote in between, so the edit is made again on what is there now.
 public struct ChainWriter: Sendable {
     public enum Outcome: Sendable, Equatable {
         /// The edit changes nothing.
@@ -37,15 +37,17 @@ public struct ChainWriter: Sendable {
             guard after != before else { return .unchanged }
             let evaluation = ENIConfig.evaluate(ConfigMapData(data: edited, binaryDataKeys: configMap.binaryDataKeys, resourceVersion: configMap.resourceVersion))
             guard evaluation.isValid else { return .invalid(before: before, after: after, diagnostics: evaluation.diagnostics) }
-            if dryRun { return .dryRun(before: before, after: after, resourceVersion: configMap.resourceVersion) }
             let patch = try JSONSerialization.data(withJSONObject: [
                 "metadata": ["resourceVersion": configMap.resourceVersion],
                 "data": [ConfigMapData.conflistKey: after],
             ], options: [.sortedKeys])
             do {
+                // A dry run goes to the API server too (`dryRun=All`): its validation and the
+                // admission webhooks see the edit, and nothing is stored.
                 let body = try await cluster.client.request(
                     .PATCH, path: "/api/v1/namespaces/\(cluster.namespace)/configmaps/\(cluster.configMapName)",
-                    body: Array(patch), contentType: "application/merge-patch+json")
+                    query: dryRun ? [("dryRun", "All")] : [], body: Array(patch), contentType: "application/merge-patch+json")
+                if dryRun { return .dryRun(before: before, after: after, resourceVersion: configMap.resourceVersion) }
                 let written = (try? JSONDecoder().decode(Written.self, from: Data(body)))?.metadata.resourceVersion ?? "?"
                 return .written(before: before, after: after, resourceVersion: written)
             } catch let error as KubeAPIError where error.statusCode == 409 && attempt < Self.attempts {

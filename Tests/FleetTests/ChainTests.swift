@@ -70,6 +70,8 @@ struct ChainTests {
             ], "\(dryRun.stdout)")
             #expect(dryRun.stderr.contains("dry run: valid; nothing written"), "\(dryRun.stderr)")
             #expect(cluster.resourceVersion == version && cluster.data == original)
+            let dryRunWrites = cluster.sandbox.requestLog.filter { $0.method == "PATCH" }
+            #expect(dryRunWrites.map(\.query) == [["dryRun": "All"]], "the dry run went to the API server as one: \(dryRunWrites)")
 
             let added = try await cluster.chain("add", tuning, "--at", "1")
             #expect(added.status == 0, "\(added.stderr)")
