@@ -5,7 +5,10 @@ let package = Package(
     name: "eni-config-agent",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "eni-config-agent", targets: ["eni-config-agent"])
+        // The shipped binary: validate, render, diff, run.
+        .executable(name: "eni-config-agent", targets: ["eni-config-agent"]),
+        // For people and tests, never shipped: the sandbox API server and the demo.
+        .executable(name: "eni-config-dev", targets: ["eni-config-dev"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
@@ -17,7 +20,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Without its default traits: "FullFoundation" would link full Foundation (and ICU) into
+        // the agent for a form decoder it never uses; "ConfigurationSupport" is unused too.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
@@ -30,10 +35,15 @@ let package = Package(
         ),
         // Whole-file reads on POSIX calls with errno text, shared by the three modules that read files.
         .target(name: "SystemFiles"),
+        // libyaml, from the system (Debian's libyaml-dev): the C parser under YAMLReader.
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // YAML text to nodes with positions, typed as kubectl types them; no Foundation, so the
+        // agent does not link ICU (Yams, used by the sandbox and tests, needs full Foundation).
+        .target(name: "YAMLReader", dependencies: ["CYAML"]),
         // Reads a ConfigMap from a manifest (YAML/JSON), a mounted directory or stdin.
         .target(
             name: "ConfigMapSource",
-            dependencies: ["ENIConfig", "SystemFiles", "Yams"]
+            dependencies: ["ENIConfig", "SystemFiles", "YAMLReader"]
         ),
         // The node side: atomic write, CNI directory inspection, plugin binaries, last-good store.
         .target(
@@ -45,7 +55,7 @@ let package = Package(
             name: "KubeAPI",
             dependencies: [
                 "SystemFiles",
-                "Yams",
+                "YAMLReader",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -53,7 +63,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // An in-memory Kubernetes API server for tests, the demo and benchmarks.
+        // An in-memory Kubernetes API server for tests, the demo and benchmarks; never linked
+        // into eni-config-agent.
         .target(
             name: "KubeSandbox",
             dependencies: [
@@ -68,11 +79,14 @@ let package = Package(
                 "Yams",
             ]
         ),
+        // The version the binaries report (the release, plus `git describe` when the build has a checkout).
+        .target(name: "AgentVersion", plugins: ["GitDescribe"]),
+        .plugin(name: "GitDescribe", capability: .buildTool()),
         // The reconcile loop, apply policy, status, metrics, HTTP endpoints, shutdown.
         .target(
             name: "Agent",
             dependencies: [
-                "ENIConfig", "NodeFiles", "KubeAPI",
+                "ENIConfig", "NodeFiles", "KubeAPI", "AgentVersion",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -80,11 +94,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What both executables share: the exit-code contract and unbuffered console output.
+        .target(
+            name: "CommandLineSupport",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "eni-config-agent",
             dependencies: [
-                "ENIConfig", "ConfigMapSource", "NodeFiles", "Agent", "KubeSandbox",
+                "ENIConfig", "ConfigMapSource", "NodeFiles", "Agent", "AgentVersion", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "eni-config-dev",
+            dependencies: [
+                "Agent", "AgentVersion", "CommandLineSupport", "ENIConfig", "KubeAPI", "KubeSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // In-process benchmark of validate + render on a ConfigMap near the 1 MiB API limit.
@@ -99,10 +127,11 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
         .testTarget(name: "SystemFilesTests", dependencies: ["SystemFiles", "TestSupport"]),
         .testTarget(name: "ConfigMapSourceTests", dependencies: ["ConfigMapSource"]),
+        .testTarget(name: "YAMLReaderTests", dependencies: ["YAMLReader"]),
         .testTarget(
             name: "AgentTests",
             dependencies: [
-                "Agent", "KubeSandbox", "eni-config-agent",
+                "Agent", "AgentVersion", "KubeAPI", "NodeFiles", "KubeSandbox", "eni-config-agent",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
@@ -117,7 +146,7 @@ let package = Package(
             name: "NodeFilesTests",
             dependencies: ["NodeFiles", "ENIConfig", "node-file-churn", "TestSupport"]
         ),
-        .testTarget(name: "CLITests", dependencies: ["eni-config-agent"]),
+        .testTarget(name: "CLITests", dependencies: ["eni-config-agent", "eni-config-dev"]),
         .testTarget(
             name: "KubeSandboxTests",
             dependencies: [

@@ -29,7 +29,7 @@ AGENT_HOST_PATHS = {
     STATE_DIR: ({"Directory", "DirectoryOrCreate"}, False),
 }
 
-# The CLI contract of `eni-config-agent run` (architecture.md) plus --log-format.
+# The CLI contract of `eni-config-agent run` (docs/contracts.md) plus --log-format.
 RUN_FLAGS = {
     "node-name", "kubeconfig", "namespace", "configmap-name", "cni-dir", "cni-bin-dir",
     "state-dir", "apply", "listen", "log-format",

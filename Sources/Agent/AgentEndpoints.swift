@@ -1,7 +1,7 @@
 import FoundationEssentials
 import Hummingbird
 
-/// `/healthz`, `/readyz`, `/metrics`, `/status` (architecture.md, "Agent endpoints").
+/// `/healthz`, `/readyz`, `/metrics`, `/status` (docs/contracts.md, "Endpoints").
 public enum AgentEndpoints {
     public static func router(state: AgentState) -> Router<BasicRequestContext> {
         let router = Router()

@@ -14,7 +14,7 @@ public struct Evaluation: Sendable, Hashable {
     }
 }
 
-/// Validates the ConfigMap's data against terway-render.md and cni-rules.md, reporting every
+/// Validates the ConfigMap's data against docs/terway-render.md and docs/cni-rules.md, reporting every
 /// problem at once, and renders the node file when nothing is wrong. Pure: the CLI, the agent
 /// and an admission webhook all get the same answer for the same data.
 public func evaluate(_ data: ConfigMapData) -> Evaluation {

@@ -28,7 +28,7 @@ private let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         let fileLine = lines[location.firstLine + 3 - 2]
         #expect(fileLine.dropFirst(location.indent) == keyLine3)
 
-        let diagnostic = Diagnostic(.error, rule: "x", key: ConfigMapData.conflistKey, at: SourcePosition(line: 3, column: 7, offset: 0), "m")
+        let diagnostic = Diagnostic(.error, rule: .jsonSyntax, key: ConfigMapData.conflistKey, at: SourcePosition(line: 3, column: 7, offset: 0), "m")
         #expect(loaded.sourceLocation(of: diagnostic) == "\(path):\(location.firstLine + 2):\(location.indent + 7)")
     }
 
@@ -86,7 +86,7 @@ private let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         }
     }
 
-    /// Scalars are typed by the YAML 1.1 rules only where the type matters (see `Node.yamlType`):
+    /// Scalars are typed by the YAML 1.1 rules kubectl applies (see `YAMLType`):
     /// quoted and explicitly tagged strings are strings, and an empty document is no document.
     @Test func quotedAndTaggedScalarsAreStringsAndEmptyDocumentsAreSkipped() throws {
         let yaml = """

@@ -56,7 +56,7 @@ enum Seed {
 
         """
 
-    /// terway-render.md's example: what the portmap use case must render to, byte for byte.
+    /// docs/terway-render.md's example: what the portmap use case must render to, byte for byte.
     /// Kept once, in examples/, where operators see what the node file will hold.
     static let portmapRender = try! String(
         contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -104,7 +104,7 @@ extension Diagnostic {
 
 extension Evaluation {
     /// The findings of one rule.
-    func findings(_ rule: RuleID) -> [Diagnostic] { diagnostics.filter { $0.rule == rule.rawValue } }
+    func findings(_ rule: RuleID) -> [Diagnostic] { diagnostics.filter { $0.rule == rule } }
 }
 
 /// Checks that `evaluation` has exactly one finding of `rule` and that it says what it should.

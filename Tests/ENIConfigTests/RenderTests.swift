@@ -7,7 +7,7 @@ import Testing
         let rendered = try #require(evaluation.conflist)
         #expect(rendered.text == Seed.portmapRender)
         #expect(rendered.bytes == Array(Seed.portmapRender.utf8))
-        // sha256sum of the example block in terway-render.md
+        // sha256sum of the example block in docs/terway-render.md
         #expect(rendered.sha256 == "7e2307c0e565e780ebb2220ffa54ef7e6e338682de8b8a16e90c05ee1c78a713")
         #expect(rendered.pluginTypes == ["terway", "portmap"])
     }
@@ -99,7 +99,7 @@ import Testing
 
     @Test func warningsDoNotStopTheRender() {
         let evaluation = evaluate(ConfigMapData(conf: Seed.conf, conflist: #"{"comment": "x", "plugins": [\#(Seed.conf)]}"#))
-        #expect(evaluation.diagnostics.map(\.rule) == [RuleID.listKeyDropped.rawValue])
+        #expect(evaluation.diagnostics.map(\.rule) == [.listKeyDropped])
         #expect(evaluation.isValid)
     }
 }

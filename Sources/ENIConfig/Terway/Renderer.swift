@@ -2,7 +2,7 @@
 /// allocations, GC) by it, so every node must keep it.
 public let renderedNetworkName = "terway-chainer"
 
-/// The node file for a valid chain (terway-render.md): the terway plugin's `cniVersion`, the
+/// The node file for a valid chain (docs/terway-render.md): the terway plugin's `cniVersion`, the
 /// name `terway-chainer`, the plugins in order without their own `name` and `cniVersion`
 /// (the runtime overwrites those with the list's), and the list's `disableCheck` /
 /// `disableGC` when set. `CanonicalJSON` sorts keys and keeps numbers as written, so the
