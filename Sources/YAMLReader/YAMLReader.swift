@@ -85,7 +85,7 @@ private struct Composer {
         switch event {
         case .alias(let anchor, let mark):
             guard let node = anchors[anchor] else {
-                throw YAMLError(mark: mark, problem: "found undefined alias *\(anchor)")
+                throw YAMLError(mark: mark, problem: "found undefined alias")
             }
             return node
         case .scalar(let scalar, let anchor):
@@ -108,8 +108,9 @@ private struct Composer {
                 if case .mappingEnd = event { break }
                 let key = try node(from: event, depth: depth + 1)
                 if let scalar = key.scalar, !seen.insert(ScalarKey(scalar)).inserted {
-                    throw YAMLError(
-                        mark: scalar.mark, problem: "duplicate keys \"\(scalar.string)\" in one mapping: keep one of each")
+                    // A key can be any scalar, a secret included: only a name is repeated back.
+                    let name = Self.isPlainName(scalar.string) ? " \"\(scalar.string)\"" : ""
+                    throw YAMLError(mark: scalar.mark, problem: "duplicate keys\(name) in one mapping: keep one of each")
                 }
                 pairs.append(YAMLMapping.Pair(key: key, value: try node(from: try next(), depth: depth + 1)))
             }
@@ -117,6 +118,15 @@ private struct Composer {
         default:
             throw YAMLError(mark: nil, problem: "unexpected event inside a document")
         }
+    }
+
+    /// Field names and ConfigMap keys: short, ASCII letters, digits and `-_./`.
+    private static func isPlainName(_ key: String) -> Bool {
+        !key.isEmpty && key.utf8.count <= 63
+            && key.utf8.allSatisfy { byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || "-_./".utf8.contains(byte)
+            }
     }
 
     private func checkDepth(_ depth: Int, _ mark: YAMLMark) throws(YAMLError) {

@@ -92,7 +92,8 @@ import YAMLReader
 
     @Test(arguments: [
         ("a: 1\na: 2\n", YAMLMark(line: 2, column: 1), "duplicate keys \"a\" in one mapping: keep one of each"),
-        ("a: *nowhere\n", YAMLMark(line: 1, column: 4), "found undefined alias *nowhere"),
+        ("{\"not a name!\": 1, \"not a name!\": 2}", YAMLMark(line: 1, column: 20), "duplicate keys in one mapping: keep one of each"),
+        ("a: *nowhere\n", YAMLMark(line: 1, column: 4), "found undefined alias"),
         ("a: [1\n", YAMLMark(line: 2, column: 1), "did not find expected ',' or ']' while parsing a flow sequence"),
         ("a: b: c\n", YAMLMark(line: 1, column: 5), "mapping values are not allowed in this context"),
         ("a: 1\n\tb: 2\n", YAMLMark(line: 2, column: 1), "found a tab character that violates indentation while scanning a plain scalar"),
