@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "AgentTests",
             dependencies: [
-                "Agent", "AgentVersion", "KubeAPI", "NodeFiles", "KubeSandbox", "eni-config-agent",
+                "Agent", "AgentVersion", "KubeAPI", "KubeSandbox", "eni-config-agent", "ConfigMapSource", "NodeFiles",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
@@ -146,7 +146,7 @@ let package = Package(
             name: "NodeFilesTests",
             dependencies: ["NodeFiles", "ENIConfig", "node-file-churn", "TestSupport"]
         ),
-        .testTarget(name: "CLITests", dependencies: ["eni-config-agent", "eni-config-dev"]),
+        .testTarget(name: "CLITests", dependencies: ["eni-config-agent", "eni-config-dev", "TestSupport"]),
         .testTarget(
             name: "KubeSandboxTests",
             dependencies: [

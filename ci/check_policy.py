@@ -8,7 +8,7 @@
 What it asserts, for the agent's container and what the install grants it:
 least privilege in RBAC (exactly the Role below, no wildcards, no secrets,
 nothing cluster-scoped), no privileged container, every capability dropped, no
-host path beyond the three the agent needs and the CNI directory never through a
+host path beyond the five the agent needs and the CNI directory never through a
 subPath, probes on the agent's port, and the command line of the CLI contract.
 """
 from __future__ import annotations
@@ -21,18 +21,22 @@ import yaml
 
 AGENT_CONTAINER = "eni-config-agent"
 CNI_DIR, CNI_BIN_DIR, STATE_DIR = "/etc/cni/net.d", "/opt/cni/bin", "/var/lib/eni-config-agent"
+TERWAY_STATE_DIR, CILIUM_STATE_DIR = "/var/run/eni", "/var/run/cilium/state/globals"
 
 # (host path, allowed hostPath types, mounted read-only)
 AGENT_HOST_PATHS = {
     CNI_DIR: ({"Directory", "DirectoryOrCreate"}, False),
     CNI_BIN_DIR: ({"Directory"}, True),
     STATE_DIR: ({"Directory", "DirectoryOrCreate"}, False),
+    # Terway's node facts (docs/terway-render.md), only ever read.
+    TERWAY_STATE_DIR: ({"Directory", "DirectoryOrCreate"}, True),
+    CILIUM_STATE_DIR: ({"Directory", "DirectoryOrCreate"}, True),
 }
 
 # The CLI contract of `eni-config-agent run` (docs/contracts.md) plus --log-format.
 RUN_FLAGS = {
     "node-name", "kubeconfig", "namespace", "configmap-name", "cni-dir", "cni-bin-dir",
-    "state-dir", "apply", "listen", "log-format",
+    "state-dir", "apply", "listen", "log-format", "coexist", "host-root", "feature-gates",
 }
 REQUIRED_RUN_ARGS = {
     "node-name": "$(NODE_NAME)",
@@ -163,7 +167,7 @@ def check_image(container: dict, where: str, report: Report) -> None:
 
 
 def check_agent_mounts(container: dict, volumes: dict[str, dict], where: str, report: Report) -> set[str]:
-    """The agent mounts exactly the three host paths, at the same paths, as a whole."""
+    """The agent mounts exactly its host paths, at the same paths, as a whole."""
     seen_paths: set[str] = set()
     used_volumes: set[str] = set()
     for mount in container.get("volumeMounts", []):
@@ -223,7 +227,7 @@ def check_own_pod(daemonset: dict, where: str, report: Report) -> None:
     mounted = {m.get("name") for m in container.get("volumeMounts", [])}
     for volume in pod.get("volumes", []):
         report.check(volume.get("name") in mounted and "hostPath" in volume, where,
-                     f"volume {volume.get('name')} is not one of the agent's three host paths")
+                     f"volume {volume.get('name')} is not one of the agent's host paths")
     strategy = spec.get("updateStrategy", {})
     rolling = strategy.get("rollingUpdate") or {}
     report.check(strategy.get("type") == "RollingUpdate", where, "updateStrategy must be RollingUpdate")

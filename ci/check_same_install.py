@@ -5,8 +5,8 @@
 
 - the chart with default values renders the same objects as `kubectl kustomize
   deploy`, but for the labels and the annotation that only Helm reads;
-- the terway-sidecar patch adds the very container and volumes of deploy/, and
-  leaves Terway's own containers and volumes as they were.
+- the terway-sidecar patch adds the very container and volumes of deploy/ (but for
+  --coexist=terway), and leaves Terway's own containers and volumes as they were.
 """
 from __future__ import annotations
 
@@ -72,8 +72,17 @@ def named(items: list[dict]) -> dict[str, dict]:
     return {item["name"]: item for item in items}
 
 
+def standalone(container: dict) -> dict:
+    """The sidecar's container as the standalone install runs it: beside terwayd it coexists."""
+    args = ["--coexist=none" if arg == "--coexist=terway" else arg for arg in container.get("args", [])]
+    return {**container, "args": args}
+
+
 def sidecar_vs_deploy(kustomize_path: str, fixture_path: str, patched_path: str) -> list[str]:
     own, terway, patched = pod_spec(load(kustomize_path)), pod_spec(load(fixture_path)), pod_spec(load(patched_path))
+    if "--coexist=terway" not in named(patched["containers"]).get(AGENT_CONTAINER, {}).get("args", []):
+        return ["the sidecar patch must run the agent with --coexist=terway"]
+    patched["containers"] = [standalone(c) if c["name"] == AGENT_CONTAINER else c for c in patched["containers"]]
     findings = []
     patched_containers = named(patched["containers"])
     expected_containers = {**named(terway["containers"]), AGENT_CONTAINER: named(own["containers"])[AGENT_CONTAINER]}

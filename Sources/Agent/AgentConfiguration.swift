@@ -7,6 +7,15 @@ public struct AgentConfiguration: Sendable {
     public var cniBinDirectory = "/opt/cni/bin"
     public var stateDirectory: String?
     public var mode = ApplyMode.onStart
+    /// Where the node's facts are read (`--host-root`).
+    public var hostRoot = "/"
+    /// Terway's AutoDataPathV2 feature gate, as set for Terway (`--feature-gates`).
+    public var autoDataPathV2 = true
+    /// Who else writes the node file (`--coexist`).
+    public var coexistence = Coexistence.none
+    /// How often the node file is looked at beside Terway, to see terwayd's copy arrive: one
+    /// stat() each time, and a read only when it changed.
+    public var nodeFilePollInterval = Duration.seconds(2)
     public var listenHost = "0.0.0.0"
     public var listenPort = 9090
     /// `kubectl.kubernetes.io/restartedAt` of the rollout that started this pod (downward API).

@@ -1,3 +1,4 @@
+import ENIConfig
 import Hummingbird
 import KubeAPI
 import Logging
@@ -28,10 +29,23 @@ public final class AgentRuntime: Sendable {
         self.watcher = watcher
         events = EventRecorder(client: client, nodeName: configuration.nodeName, logger: logger)
         state = AgentState(
-            node: configuration.nodeName, mode: configuration.mode,
+            node: configuration.nodeName, mode: configuration.mode, coexistence: configuration.coexistence,
+            lastGood: Self.lastGood(configuration, logger: logger),
             directory: CNIDirectory(path: configuration.cniDirectory), metrics: AgentMetrics(),
             rolloutRestartedAt: configuration.rolloutRestartedAt,
             watchStatus: { watcher.status })
+    }
+
+    /// What an earlier run applied: beside Terway, what to put back over terwayd's copy of a
+    /// version this agent rejects, even right after a restart.
+    private static func lastGood(_ configuration: AgentConfiguration, logger: Logger) -> RenderedConflist? {
+        guard let directory = configuration.stateDirectory else { return nil }
+        do {
+            return try LastGoodStore(directory: directory).load()?.conflist
+        } catch {
+            logger.warning("the last-good record cannot be used; nothing can be put back until a version is applied", metadata: ["error": "\(error)"])
+            return nil
+        }
     }
 
     /// The port the endpoints listen on, once they do (useful with `listenPort` 0).
@@ -51,6 +65,7 @@ public final class AgentRuntime: Sendable {
                 "configmap": "\(configuration.namespace)/\(configuration.configMapName)",
                 "nodeFile": "\(state.directory.nodeFilePath)",
                 "rolloutRestartedAt": "\(configuration.rolloutRestartedAt ?? "none")",
+                "coexist": "\(configuration.coexistence.rawValue)", "hostRoot": "\(configuration.hostRoot)",
             ])
         let app = Application(
             router: AgentEndpoints.router(state: state),

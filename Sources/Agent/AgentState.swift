@@ -12,12 +12,15 @@ public actor AgentState {
     nonisolated public let rolloutRestartedAt: String?
     private var reconciler: Reconciler
     private var findings: [Diagnostic] = []
+    /// The sha256 last put back over Terway's copy of a rejected version, for /readyz and /status.
+    private var restoredOverTerway: String?
     private let watchStatus: @Sendable () -> Watcher.Status
     /// False once the reconcile loop has ended for any reason but shutdown: `/healthz` then fails.
     private var loopAlive = true
 
     public init(
-        node: String, mode: ApplyMode, directory: CNIDirectory, metrics: AgentMetrics, rolloutRestartedAt: String?,
+        node: String, mode: ApplyMode, coexistence: Coexistence = .none, lastGood: RenderedConflist? = nil,
+        directory: CNIDirectory, metrics: AgentMetrics, rolloutRestartedAt: String?,
         watchStatus: @escaping @Sendable () -> Watcher.Status
     ) {
         self.watchStatus = watchStatus
@@ -25,7 +28,7 @@ public actor AgentState {
         self.directory = directory
         self.metrics = metrics
         self.rolloutRestartedAt = rolloutRestartedAt
-        self.reconciler = Reconciler(mode: mode)
+        self.reconciler = Reconciler(mode: mode, coexistence: coexistence, lastGood: lastGood)
     }
 
     public var applied: AppliedVersion? { reconciler.applied }
@@ -38,6 +41,20 @@ public actor AgentState {
 
     func observeDeletion() {
         reconciler.observeDeletion()
+    }
+
+    func observeNodeFile(_ state: NodeFileState) -> Reconciler.Decision {
+        reconciler.observeNodeFile(state)
+    }
+
+    func correction() -> Reconciler.Decision {
+        reconciler.correction()
+    }
+
+    /// The last good render was put back over Terway's copy of a rejected version.
+    func restored(_ lastGood: RenderedConflist) {
+        restoredOverTerway = lastGood.sha256
+        _ = reconciler.observeNodeFile(.holds(sha256: lastGood.sha256))
     }
 
     func applySucceeded(wrote: Bool, at date: Date) {
@@ -93,7 +110,9 @@ public actor AgentState {
 
     private func readiness(of nodeFile: Result<[UInt8]?, NodeFileError>) -> Readiness {
         Readiness.check(
-            applied: reconciler.applied, latest: reconciler.latest, nodeFile: nodeFile, nodeFilePath: directory.nodeFilePath)
+            applied: reconciler.applied, latest: reconciler.latest, nodeFile: nodeFile, nodeFilePath: directory.nodeFilePath,
+            waitingForTerway: reconciler.waitingForTerway != nil || (reconciler.coexistence == .terway && reconciler.applied == nil && nodeFile.isMissing),
+            restoredOverTerway: restoredOverTerway)
     }
 
     public func status() -> AgentStatus {
@@ -126,6 +145,10 @@ public actor AgentState {
 }
 
 extension Result<[UInt8]?, NodeFileError> {
+    fileprivate var isMissing: Bool {
+        if case .success(nil) = self { true } else { false }
+    }
+
     /// Something is at the path, readable or not (a directory, a FIFO and a huge file count).
     fileprivate var isPresent: Bool {
         if case .success(nil) = self { false } else { true }

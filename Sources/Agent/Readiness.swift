@@ -9,13 +9,23 @@ public enum Readiness: Sendable, Hashable {
     case notReady(String)
 
     /// - Parameter nodeFile: the node file's bytes, nil when nothing is there, or why it cannot be read.
+    /// - Parameters:
+    ///   - waitingForTerway: beside Terway, a valid version waits for terwayd to create the node file.
+    ///   - restoredOverTerway: the sha256 put back over terwayd's copy of a rejected version.
     public static func check(
-        applied: AppliedVersion?, latest: ObservedVersion?, nodeFile: Result<[UInt8]?, NodeFileError>, nodeFilePath: String
+        applied: AppliedVersion?, latest: ObservedVersion?, nodeFile: Result<[UInt8]?, NodeFileError>, nodeFilePath: String,
+        waitingForTerway: Bool = false, restoredOverTerway: String? = nil
     ) -> Readiness {
+        if let latest, latest.standAside {
+            // Exclusive-ENI node: Terway writes a fixed config; only the version's validity counts.
+            return latest.conflist == nil ? invalid(latest, restored: nil) : .ready
+        }
+        if let latest, latest.conflist == nil, applied == nil || restoredOverTerway != nil {
+            return invalid(latest, restored: restoredOverTerway)
+        }
         guard let applied else {
-            if let latest, latest.conflist == nil {
-                let errors = latest.diagnostics.errors.count
-                return .notReady("eni-config is invalid (\(errors) error\(errors == 1 ? "" : "s")); nothing applied yet: see /status or kubectl describe cm -n kube-system eni-config")
+            if waitingForTerway {
+                return .notReady("waiting for Terway: terwayd creates \(nodeFilePath) once its daemon is ready, and beside Terway this agent never creates it")
             }
             return .notReady("no valid eni-config applied yet (waiting for the API server)")
         }
@@ -35,4 +45,10 @@ public enum Readiness: Sendable, Hashable {
     }
 
     public var isReady: Bool { self == .ready }
+
+    private static func invalid(_ latest: ObservedVersion, restored: String?) -> Readiness {
+        let errors = latest.diagnostics.errors.count
+        let kept = restored.map { "the last good file (sha256 \($0.prefix(12))) is back over Terway's copy of it" } ?? "nothing applied yet"
+        return .notReady("eni-config is invalid (\(errors) error\(errors == 1 ? "" : "s")); \(kept): see /status or kubectl describe cm -n kube-system eni-config")
+    }
 }

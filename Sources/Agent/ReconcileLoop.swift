@@ -14,6 +14,8 @@ public struct ReconcileLoop: Service {
     let deliveries: any AsyncSequence<WatchDelivery, Never> & Sendable
     let events: EventRecorder?
     let logger: Logger
+    /// This node: where its facts are read and the one path that applies a version to it.
+    let target: NodeTarget
 
     public init(
         configuration: AgentConfiguration, state: AgentState,
@@ -25,12 +27,17 @@ public struct ReconcileLoop: Service {
         self.deliveries = deliveries
         self.events = events
         self.logger = logger
+        target = NodeTarget(
+            directory: state.directory, binDirectory: configuration.cniBinDirectory, hostRoot: configuration.hostRoot,
+            autoDataPathV2: configuration.autoDataPathV2, lastGood: configuration.stateDirectory.map(LastGoodStore.init(directory:)))
     }
 
     private enum Input: Sendable {
         case delivery(WatchDelivery)
+        case nodeFile(NodeFileState)
         case retryWrite
     }
+
 
     public func run() async throws {
         let (inputs, continuation) = AsyncStream<Input>.makeStream()
@@ -40,6 +47,15 @@ public struct ReconcileLoop: Service {
                 group.addTask {
                     for await delivery in deliveries { continuation.yield(.delivery(delivery)) }
                     continuation.finish()
+                }
+                if configuration.coexistence == .terway {
+                    group.addTask { [directory = state.directory, interval = configuration.nodeFilePollInterval] in
+                        var watch = NodeFileWatch(directory: directory)
+                        while !Task.isCancelled {
+                            if let change = watch.poll() { continuation.yield(.nodeFile(change)) }
+                            try? await Task.sleep(for: interval)
+                        }
+                    }
                 }
                 var retryDelay = RetryDelay()
                 for await input in inputs {
@@ -51,6 +67,8 @@ public struct ReconcileLoop: Service {
                         await state.observeDeletion()
                         logger.warning("eni-config is absent; the node file stays as it is", metadata: ["resourceVersion": "\(resourceVersion)"])
                         wroteOK = nil
+                    case .nodeFile(let change):
+                        wroteOK = await execute(await state.observeNodeFile(change), object: nil)
                     case .retryWrite:
                         wroteOK = await execute(await state.retryDecision(), object: nil)
                     }
@@ -71,17 +89,29 @@ public struct ReconcileLoop: Service {
         await state.loopEnded()
     }
 
-    /// Evaluates one version for this node: ENIConfig's rules plus the plugin binaries here.
+    /// Evaluates one version for this node (its facts, Terway's render, the plugin binaries)
+    /// and carries out what the policy decides, then any correction of the node file.
     private func handle(_ object: ConfigMapObject) async -> Bool? {
         let data = ConfigMapData(data: object.data, binaryDataKeys: object.binaryDataKeys, resourceVersion: object.resourceVersion)
-        let evaluation = evaluate(data)
-        var diagnostics = evaluation.diagnostics
-        if let conflist = evaluation.conflist {
-            diagnostics += checkPluginBinaries(conflist.pluginTypes, in: configuration.cniBinDirectory)
+        let decision = await state.observe(observedVersion(data))
+        let wrote = await execute(decision, object: object)
+        return await execute(await state.correction(), object: object) ?? wrote
+    }
+
+    private func observedVersion(_ data: ConfigMapData) -> ObservedVersion {
+        let facts: NodeFacts
+        do {
+            facts = try target.facts()
+        } catch {
+            let diagnostic = Diagnostic(.error, rule: .nodeFacts, "this node's facts cannot be read, so Terway's render for it is unknown: \(error)")
+            return ObservedVersion(resourceVersion: data.resourceVersion, diagnostics: [diagnostic], conflist: nil)
         }
-        let version = ObservedVersion(resourceVersion: object.resourceVersion, diagnostics: diagnostics, conflist: evaluation.conflist)
-        let decision = await state.observe(version)
-        return await execute(decision, object: object)
+        let evaluation = target.evaluate(data, facts: facts)
+        let besideTerway = configuration.coexistence == .terway
+        return ObservedVersion(
+            resourceVersion: data.resourceVersion, diagnostics: evaluation.diagnostics, conflist: evaluation.conflist,
+            terwayRender: besideTerway && !evaluation.isValid ? try? TerwayRender.render(data, on: facts).get() : nil,
+            standAside: besideTerway && facts.isExclusiveENINode)
     }
 
     /// Carries out one decision; returns whether a write happened and succeeded (nil: no write).
@@ -104,19 +134,41 @@ public struct ReconcileLoop: Service {
             return nil
         case .apply(let conflist):
             return await write(conflist, resourceVersion: object?.resourceVersion, regarding: regarding)
+        case .restore(let lastGood):
+            await restore(lastGood, regarding: regarding)
+            return nil
+        }
+    }
+
+    /// Puts the last good render back over terwayd's copy of a version this agent rejects. Once
+    /// per copy: the restored file is no longer Terway's render, so the policy asks for no more.
+    private func restore(_ lastGood: RenderedConflist, regarding: ObjectReference) async {
+        let directory = state.directory
+        do {
+            _ = try directory.write(lastGood)
+            await state.restored(lastGood)
+            logger.warning(
+                "terwayd copied Terway's render of a rejected eni-config; the last good file is back, and the pod stays NotReady",
+                metadata: ["path": "\(directory.nodeFilePath)", "sha256": "\(lastGood.sha256)"])
+            await post(.warning, reason: "Restored", action: "Restore", note: EventNote.restored(lastGood, path: directory.nodeFilePath), regarding: regarding)
+        } catch {
+            logger.error("putting the last good file back failed; Terway's render of the rejected version stays", metadata: ["error": "\(error)"])
+            await post(.warning, reason: "WriteFailed", action: "Restore", note: "\(error)", regarding: regarding)
         }
     }
 
     private func write(_ conflist: RenderedConflist, resourceVersion: String?, regarding: ObjectReference) async -> Bool {
         let directory = state.directory
         do {
-            let outcome = try directory.write(conflist)
             let now = Date()
-            if let stateDirectory = configuration.stateDirectory {
-                try LastGoodStore(directory: stateDirectory).record(conflist, resourceVersion: resourceVersion, appliedAt: now)
-            }
+            let report = try target.apply(conflist, resourceVersion: resourceVersion, at: now)
+            let outcome = report.outcome
             await state.applySucceeded(wrote: outcome.wroteNodeFile, at: now)
-            await state.setFindings(directory.inspect())
+            await state.setFindings(report.findings)
+            for warning in report.warnings {
+                logger.warning("the node file is written, but recording it as last good failed", metadata: ["error": "\(warning)"])
+                await post(.warning, reason: "RecordFailed", action: "Apply", note: "\(warning)", regarding: regarding)
+            }
             logger.notice(
                 outcome.wroteNodeFile ? "node file written" : "node file already up to date",
                 metadata: ["path": "\(directory.nodeFilePath)", "sha256": "\(conflist.sha256)", "resourceVersion": "\(resourceVersion ?? "")"])
@@ -163,5 +215,9 @@ enum EventNote {
 
     static func applied(_ conflist: RenderedConflist, path: String) -> String {
         "wrote \(path) sha256 \(conflist.sha256.prefix(12)) (chain \(conflist.chainDescription))"
+    }
+
+    static func restored(_ lastGood: RenderedConflist, path: String) -> String {
+        "terwayd copied Terway's render of the rejected eni-config to \(path); put back the last good file sha256 \(lastGood.sha256.prefix(12))"
     }
 }

@@ -1,18 +1,29 @@
 import ENIConfig
 import KubeAPI
+import NodeFiles
 
 /// One version of eni-config as the agent saw it, already evaluated for this node
-/// (ENIConfig's rules plus the node's plugin binaries).
+/// (ENIConfig's rules, Terway's render for the node, the node's plugin binaries).
 public struct ObservedVersion: Sendable, Hashable {
     public var resourceVersion: String?
     public var diagnostics: [Diagnostic]
     /// Non-nil exactly when the version may be written (no error, binaries included).
     public var conflist: RenderedConflist?
+    /// What Terway's own init renders for this version on this node, when this agent rejects
+    /// it but Terway would not: terwayd then copies it to the node.
+    public var terwayRender: RenderedConflist?
+    /// An exclusive-ENI node, where Terway writes a fixed config and the chain never applies.
+    public var standAside: Bool
 
-    public init(resourceVersion: String?, diagnostics: [Diagnostic], conflist: RenderedConflist?) {
+    public init(
+        resourceVersion: String?, diagnostics: [Diagnostic], conflist: RenderedConflist?,
+        terwayRender: RenderedConflist? = nil, standAside: Bool = false
+    ) {
         self.resourceVersion = resourceVersion
         self.diagnostics = diagnostics
         self.conflist = diagnostics.hasErrors ? nil : conflist
+        self.terwayRender = diagnostics.hasErrors ? terwayRender : nil
+        self.standAside = standAside
     }
 }
 
@@ -34,20 +45,32 @@ public struct Reconciler: Sendable {
         case reportInvalid([Diagnostic])
         /// A valid version that waits for the next rollout (on-start mode): report it (once).
         case reportPending(RenderedConflist)
+        /// Put the last good render back over Terway's copy of a rejected version (coexistence).
+        case restore(RenderedConflist)
         /// Nothing new to do or say.
         case none
     }
 
     public let mode: ApplyMode
+    public let coexistence: Coexistence
     public private(set) var applied: AppliedVersion?
+    /// The render to put back over Terway's copy of a rejected version: the last one applied,
+    /// by this process or (from the last-good store) by an earlier one.
+    public private(set) var lastGood: RenderedConflist?
+    /// The node file as last seen; nil until the runner has looked.
+    public private(set) var nodeFile: NodeFileState?
+    /// A version to write once Terway has created the node file (coexistence never creates it).
+    public private(set) var waitingForTerway: ObservedVersion?
     public private(set) var latest: ObservedVersion?
     /// The ConfigMap is gone from the API server; the node file stays as it is.
     public private(set) var configMapDeleted = false
     /// The version being written, between `apply` and its result.
     private var inFlight: ObservedVersion?
 
-    public init(mode: ApplyMode) {
+    public init(mode: ApplyMode, coexistence: Coexistence = .none, lastGood: RenderedConflist? = nil) {
         self.mode = mode
+        self.coexistence = coexistence
+        self.lastGood = lastGood
     }
 
     /// A valid version newer than what is applied, held back by on-start mode.
@@ -65,10 +88,12 @@ public struct Reconciler: Sendable {
         let previous = latest
         latest = version
         configMapDeleted = false
+        waitingForTerway = nil
         guard let conflist = version.conflist else {
             let alreadyReported = previous.map { $0.conflist == nil && $0.diagnostics == version.diagnostics } ?? false
             return alreadyReported ? .none : .reportInvalid(version.diagnostics)
         }
+        guard !version.standAside else { return .none }
         guard let applied else {
             return startWrite(version, conflist)
         }
@@ -89,10 +114,34 @@ public struct Reconciler: Sendable {
         configMapDeleted = true
     }
 
+    /// The node file changed (or was first seen). Beside Terway this is where a version waiting
+    /// for Terway's first write goes out, and where Terway's copy of a rejected version is met.
+    public mutating func observeNodeFile(_ state: NodeFileState) -> Decision {
+        nodeFile = state
+        guard coexistence == .terway else { return .none }
+        if state != .missing, let version = waitingForTerway, let conflist = version.conflist {
+            waitingForTerway = nil
+            return startWrite(version, conflist)
+        }
+        return correction()
+    }
+
+    /// After a version or a change of the node file: whether the file needs putting right.
+    /// Beside Terway that is one correction per copy, made only while the file holds exactly
+    /// Terway's render of the rejected version, which the correction itself replaces.
+    public func correction() -> Decision {
+        guard coexistence == .terway, let terwayRender = latest?.terwayRender, let lastGood,
+            nodeFile == .holds(sha256: terwayRender.sha256), lastGood.sha256 != terwayRender.sha256
+        else { return .none }
+        return .restore(lastGood)
+    }
+
     /// The write of the last `apply` decision finished (written or already identical).
     public mutating func applySucceeded(at time: Double) {
         guard let version = inFlight, let conflist = version.conflist else { return }
         applied = AppliedVersion(resourceVersion: version.resourceVersion, conflist: conflist, appliedAt: time)
+        lastGood = conflist
+        nodeFile = .holds(sha256: conflist.sha256)
         inFlight = nil
     }
 
@@ -104,6 +153,10 @@ public struct Reconciler: Sendable {
     }
 
     private mutating func startWrite(_ version: ObservedVersion, _ conflist: RenderedConflist) -> Decision {
+        if coexistence == .terway && (nodeFile == nil || nodeFile == .missing) {
+            waitingForTerway = version
+            return .none
+        }
         inFlight = version
         return .apply(conflist)
     }

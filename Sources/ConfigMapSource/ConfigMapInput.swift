@@ -58,11 +58,12 @@ public enum ConfigMapInput {
 }
 
 /// A ConfigMap volume as the kubelet mounts it: one file per key, each a symlink through `..data`
-/// to a timestamped directory, swapped atomically on update. Only our two keys are opened.
+/// to a timestamped directory, swapped atomically on update. Only the keys whose values are read
+/// are opened; `eni_conf` is only looked for.
 public enum MountedConfigMap {
     public static func read(directory: String) throws(ConfigMapSourceError) -> LoadedConfigMap {
         var texts: [String: String] = [:]
-        for key in ConfigMapData.ourKeys {
+        for key in ConfigMapData.readKeys {
             let path = directory + "/" + key
             let bytes: [UInt8]?
             do {
@@ -76,12 +77,17 @@ public enum MountedConfigMap {
             }
             texts[key] = text
         }
-        if texts.isEmpty {
+        if texts[ConfigMapData.confKey] == nil && texts[ConfigMapData.conflistKey] == nil {
             throw ConfigMapSourceError(
                 location: directory,
                 "holds neither \(ConfigMapData.confKey) nor \(ConfigMapData.conflistKey): expected a mounted eni-config ConfigMap directory"
             )
         }
-        return LoadedConfigMap(origin: directory, data: ConfigMapData(data: texts))
+        return LoadedConfigMap(
+            origin: directory,
+            data: ConfigMapData(
+                conf: texts[ConfigMapData.confKey], conflist: texts[ConfigMapData.conflistKey],
+                disableNetworkPolicy: texts[ConfigMapData.disableNetworkPolicyKey],
+                hasENIConf: access(directory + "/" + ConfigMapData.eniConfKey, F_OK) == 0))
     }
 }

@@ -2,8 +2,9 @@ import ENIConfig
 import YAMLReader
 
 /// Reads one ConfigMap manifest, YAML or JSON (JSON is read as YAML, like kubectl does): what
-/// `kubectl get cm eni-config -o yaml|json` prints, metadata and all. Only our keys' values are
-/// kept; the other keys may hold credentials and are never read past their names.
+/// `kubectl get cm eni-config -o yaml|json` prints, metadata and all. Only the values of the keys
+/// `ConfigMapData.readKeys` names are kept; the other keys may hold credentials and are never
+/// read past their names.
 public enum ConfigMapManifest {
     public static func parse(_ text: String, origin: String) throws(ConfigMapSourceError) -> LoadedConfigMap {
         let root = try singleDocument(text, origin: origin)
@@ -15,10 +16,14 @@ public enum ConfigMapManifest {
         let metadata = object["metadata"]?.mapping
         var ourTexts: [String: String] = [:]
         var locations: [String: KeyTextLocation] = [:]
+        var dataKeys: [String] = []
         if let dataNode = object["data"] {
             guard let data = dataNode.mapping else {
                 throw error(origin, at: dataNode, "`data` must be a mapping of key to string, found \(describe(dataNode))")
             }
+            dataKeys = data.keys.compactMap(\.string)
+            // Terway's flag is read as the file Terway's mount would hold; never an error of ours.
+            ourTexts[ConfigMapData.disableNetworkPolicyKey] = data[ConfigMapData.disableNetworkPolicyKey]?.scalar?.string
             for key in ConfigMapData.ourKeys {
                 guard let valueNode = data[key] else { continue }
                 guard let scalar = valueNode.scalar, scalar.type == .string else {
@@ -46,7 +51,10 @@ public enum ConfigMapManifest {
             name: metadata?["name"]?.string,
             namespace: metadata?["namespace"]?.string,
             data: ConfigMapData(
-                data: ourTexts, binaryDataKeys: binaryKeys,
+                conf: ourTexts[ConfigMapData.confKey], conflist: ourTexts[ConfigMapData.conflistKey],
+                disableNetworkPolicy: ourTexts[ConfigMapData.disableNetworkPolicyKey],
+                hasENIConf: (dataKeys + binaryKeys).contains(ConfigMapData.eniConfKey),
+                ourKeysInBinaryData: Set(binaryKeys).intersection(ConfigMapData.ourKeys),
                 resourceVersion: metadata?["resourceVersion"]?.string),
             keyLocations: locations
         )

@@ -1,23 +1,44 @@
-/// Everything the project needs to know about one version of the ConfigMap: every finding,
-/// and the node file when there is no error.
+/// Everything the project knows about one version of the ConfigMap: every finding, the chain,
+/// and, when evaluated for a node, that node's file.
 public struct Evaluation: Sendable, Hashable {
     /// Errors and warnings, all of them, by data key and then by place in the text.
     public var diagnostics: [Diagnostic]
-    /// The rendered node file; non-nil exactly when there is no error.
+    /// The chain's plugin types in order, as the ConfigMap lists them; empty when unreadable.
+    public var pluginTypes: [String]
+    /// The node file, from `evaluate(_:on:)` when there is no error; never from `evaluate(_:)`.
     public var conflist: RenderedConflist?
 
-    public var isValid: Bool { conflist != nil }
+    public var isValid: Bool { !diagnostics.hasErrors }
 
-    public init(diagnostics: [Diagnostic], conflist: RenderedConflist?) {
+    public init(diagnostics: [Diagnostic], pluginTypes: [String], conflist: RenderedConflist? = nil) {
         self.diagnostics = diagnostics
+        self.pluginTypes = pluginTypes
         self.conflist = conflist
     }
 }
 
-/// Validates the ConfigMap's data against docs/terway-render.md and docs/cni-rules.md, reporting every
-/// problem at once, and renders the node file when nothing is wrong. Pure: the CLI, the agent
-/// and an admission webhook all get the same answer for the same data.
+/// Validates the ConfigMap's data against the rules that hold on every node (docs/design.md,
+/// docs/terway-render.md), reporting every problem at once. Pure: the CLI, the agent and the
+/// admission webhook all get the same answer for the same data.
 public func evaluate(_ data: ConfigMapData) -> Evaluation {
+    validated(data).evaluation
+}
+
+/// `evaluate(_:)`, then Terway's render for this node: a node on which Terway's init would fail
+/// adds that failure as an error, and only a version with no error gets its node file.
+public func evaluate(_ data: ConfigMapData, on node: NodeFacts) -> Evaluation {
+    let (evaluation, source) = validated(data)
+    guard evaluation.isValid, let source else { return evaluation }
+    var result = evaluation
+    switch TerwayRender.render(data, parsed: source, on: node) {
+    case .success(let conflist): result.conflist = conflist
+    case .failure(let failure): result.diagnostics.append(failure.diagnostic)
+    }
+    return result
+}
+
+/// The evaluation and the parsed document the chain comes from, so the render does not parse it again.
+private func validated(_ data: ConfigMapData) -> (evaluation: Evaluation, source: ParsedDocument?) {
     var diagnostics = dataKeyDiagnostics(data)
     let conf = data.conf.flatMap { ParsedDocument.parse(key: ConfigMapData.confKey, text: $0, diagnostics: &diagnostics) }
     let list = data.conflist.flatMap { ParsedDocument.parse(key: ConfigMapData.conflistKey, text: $0, diagnostics: &diagnostics) }
@@ -26,7 +47,7 @@ public func evaluate(_ data: ConfigMapData) -> Evaluation {
     if let conf { diagnostics += terwayConfDiagnostics(conf) }
     let chain: [PluginSite]
     if let list {
-        diagnostics += conflistDiagnostics(list, terwayCNIVersion: terway?["cniVersion"]?.value.stringValue)
+        diagnostics += conflistDiagnostics(list)
         if let conf { diagnostics += firstPluginDiagnostics(list: list, conf: conf) }
         chain = PluginSite.all(in: list)
         diagnostics += chain.flatMap(pluginTypeDiagnostics)
@@ -38,16 +59,8 @@ public func evaluate(_ data: ConfigMapData) -> Evaluation {
     let terwayShapesBandwidth = terway?["capabilities"]?.value.objectValue?["bandwidth"]?.value == .bool(true)
     diagnostics += chain.flatMap { pluginDiagnostics($0, terwayShapesBandwidth: terwayShapesBandwidth) }
 
-    diagnostics = inReportingOrder(diagnostics)
-    guard !diagnostics.hasErrors, let cniVersion = terway?["cniVersion"] else {
-        return Evaluation(diagnostics: diagnostics, conflist: nil)
-    }
-    // A render is seldom a quarter longer than the text it came from (two-space indent, as
-    // operators mostly write): with that much room its buffer never has to grow.
-    let sizeHint = ((data.conflist ?? data.conf)?.utf8.count ?? 0) * 5 / 4
-    return Evaluation(
-        diagnostics: diagnostics,
-        conflist: renderConflist(cniVersion: cniVersion, plugins: chain.map(\.object), list: list?.object, sizeHint: sizeHint))
+    let evaluation = Evaluation(diagnostics: inReportingOrder(diagnostics), pluginTypes: chain.map { $0.type ?? "" })
+    return (evaluation, data.conflist == nil ? conf : list)
 }
 
 /// By data key (findings about the ConfigMap as a whole first), then by place in the text;

@@ -8,6 +8,8 @@ public enum RuleID: String, Sendable, Hashable, CaseIterable, Codable {
     case keyInBinaryData = "key-in-binary-data"
     /// `10-terway.conf` is absent from `data`.
     case confMissing = "conf-missing"
+    /// `eni_conf` is absent: Terway's init fails without it.
+    case eniConfMissing = "eni-conf-missing"
     /// A key's text is not strict JSON (RFC 8259, no duplicate keys, valid UTF-8).
     case jsonSyntax = "json-syntax"
     /// A key's document is valid JSON but not an object.
@@ -18,12 +20,13 @@ public enum RuleID: String, Sendable, Hashable, CaseIterable, Codable {
     case confType = "conf-type"
     /// A `cniVersion` that libcni does not know (or a missing one in `10-terway.conf`).
     case cniVersion = "cni-version"
+    /// A terway field Terway's renderer reads has a value it fails on (`network_policy_provider`
+    /// not a string, an unknown `eniip_virtual_type`), or ignores (warning).
+    case terwayField = "terway-field"
 
     // The top level of 10-terway.conflist.
     /// The list `name` is not a string matching `^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$`.
     case listName = "list-name"
-    /// `disableCheck` / `disableGC` is neither a boolean nor the string "true" or "false".
-    case listFlag = "list-flag"
     /// `plugins` is missing, not an array, or empty.
     case listPlugins = "list-plugins"
     /// A top-level key the node file does not carry (warning: it is dropped).
@@ -58,6 +61,14 @@ public enum RuleID: String, Sendable, Hashable, CaseIterable, Codable {
     case bandwidthRateBurst = "bandwidth-rate-burst"
     /// bandwidth is chained while terway already shapes bandwidth (warning).
     case bandwidthTwice = "bandwidth-twice"
+
+    // This node (Terway's render fails here, not everywhere).
+    /// The node's kernel is older than the 5.10 Terway requires.
+    case nodeKernel = "node-kernel"
+    /// The datapath asked for cannot run on this node (`ipvlan is unsupported`).
+    case nodeDatapath = "node-datapath"
+    /// The node's facts cannot be read, so Terway's render for it is unknown.
+    case nodeFacts = "node-facts"
 
     // The node (NodeFiles): the plugin binaries.
     /// The CNI bin directory is missing or not a directory, so no binary could be checked (warning).

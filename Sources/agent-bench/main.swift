@@ -115,12 +115,17 @@ let work = FileManager.default.temporaryDirectory.appendingPathComponent("agent-
 let cniDirectory = work.appendingPathComponent("net.d").path
 try FileManager.default.createDirectory(atPath: cniDirectory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: work) }
+// The node Terway's render is for: a 5.10 kernel, veth, nothing else known.
+let hostRoot = work.appendingPathComponent("host")
+try FileManager.default.createDirectory(at: hostRoot.appendingPathComponent("proc/sys/kernel"), withIntermediateDirectories: true)
+try Data("5.10.134-16.3.al8.x86_64\n".utf8).write(to: hostRoot.appendingPathComponent("proc/sys/kernel/osrelease"))
 
 let seed = """
     apiVersion: v1
     kind: ConfigMap
     metadata: {name: eni-config, namespace: kube-system}
     data:
+      eni_conf: '{}'
       10-terway.conf: |
         {"cniVersion": "0.4.0", "name": "terway", "type": "terway", "capabilities": {"bandwidth": true}}
       10-terway.conflist: |
@@ -139,7 +144,7 @@ agent.executableURL = URL(fileURLWithPath: options.agent)
 agent.arguments = [
     "run", "--kubeconfig", kubeconfig, "--node-name", "bench", "--apply", "live", "--cni-dir", cniDirectory,
     "--cni-bin-dir", work.appendingPathComponent("bin").path, "--state-dir", work.appendingPathComponent("state").path,
-    "--listen", "127.0.0.1:0", "--log-format", "json",
+    "--listen", "127.0.0.1:0", "--log-format", "json", "--host-root", hostRoot.path,
 ]
 agent.standardError = FileHandle.nullDevice
 let spawned = ContinuousClock.now

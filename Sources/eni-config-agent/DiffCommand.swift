@@ -6,7 +6,7 @@ import NodeFiles
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
-        abstract: "Show how <cni-dir>/10-terway.conflist differs from what the ConfigMap renders to (unified diff).",
+        abstract: "Show how <cni-dir>/10-terway.conflist differs from what the ConfigMap renders to on this node (unified diff).",
         discussion: "Exit code 0 when they are the same, 1 when they differ or the config is invalid.")
 
     @OptionGroup var configMap: ConfigMapOptions
@@ -14,9 +14,11 @@ struct DiffCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The CNI configuration directory.", valueName: "dir"))
     var cniDir = "/etc/cni/net.d"
 
+    @OptionGroup var node: NodeOptions
+
     func run() throws {
         let source = try configMap.load()
-        let evaluation = evaluate(source.data)
+        let evaluation = evaluate(source.data, on: try node.readFacts())
         let report = DiagnosticReport(source: source, diagnostics: evaluation.diagnostics)
         report.printText()
         guard let conflist = evaluation.conflist else {

@@ -8,8 +8,12 @@ import NodeFiles
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
-        abstract: "Validate an eni-config ConfigMap and atomically write <cni-dir>/10-terway.conflist.",
-        discussion: "An invalid config writes nothing and leaves the node file as it was; identical bytes are not rewritten.")
+        abstract: "Validate an eni-config ConfigMap and atomically write <cni-dir>/10-terway.conflist as Terway renders it for this node.",
+        discussion: """
+            The node file is byte for byte what Terway's own renderer writes on this node (its facts are read under \
+            --host-root). An invalid config, or one Terway would fail on here, writes nothing and leaves the node file \
+            as it was; identical bytes are not rewritten.
+            """)
 
     @OptionGroup var configMap: ConfigMapOptions
 
@@ -22,45 +26,43 @@ struct RenderCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also record the written file as last-good here.", valueName: "dir"))
     var stateDir: String?
 
+    @OptionGroup var node: NodeOptions
+
     @Flag(help: "Print the rendered file on standard output instead of writing it.")
     var stdout = false
 
     func run() throws {
         let source = try configMap.load()
-        let evaluation = evaluate(source.data)
-        var diagnostics = evaluation.diagnostics
-        if let conflist = evaluation.conflist {
-            diagnostics += checkPluginBinaries(conflist.pluginTypes, in: cniBinDir)
-        }
-        guard let conflist = evaluation.conflist, !diagnostics.hasErrors else {
-            let report = DiagnosticReport(source: source, diagnostics: diagnostics)
+        let target = NodeTarget(
+            directory: CNIDirectory(path: cniDir), binDirectory: cniBinDir, hostRoot: node.hostRoot,
+            autoDataPathV2: node.featureGates.autoDataPathV2, lastGood: stateDir.map(LastGoodStore.init(directory:)))
+        let evaluation = target.evaluate(source.data, facts: try node.readFacts())
+        guard let conflist = evaluation.conflist else {
+            let report = DiagnosticReport(source: source, diagnostics: evaluation.diagnostics)
             report.printText()
             Console.error("\(source.origin): invalid: \(report.summary); nothing written")
             throw ExitCode(ExitStatus.invalidOrDifferent)
         }
         if stdout {
-            DiagnosticReport(source: source, diagnostics: diagnostics).printText()
+            DiagnosticReport(source: source, diagnostics: evaluation.diagnostics).printText()
             Console.output(bytes: conflist.bytes)
             return
         }
 
-        let directory = CNIDirectory(path: cniDir)
-        let outcome: WriteOutcome
+        let report: NodeApplyReport
         do {
-            outcome = try directory.write(conflist)
-            if let stateDir {
-                try LastGoodStore(directory: stateDir).record(conflist, resourceVersion: source.data.resourceVersion, appliedAt: Date())
-            }
+            report = try target.apply(conflist, resourceVersion: source.data.resourceVersion, at: Date())
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(ExitStatus.usageOrIO)
         }
-        // The directory is inspected after the write: the write itself removes a stale 10-terway.conf.
-        diagnostics += directory.inspect()
-        DiagnosticReport(source: source, diagnostics: diagnostics).printText()
-        Console.error("\(directory.nodeFilePath): \(outcome.wroteNodeFile ? "written" : "unchanged") (sha256 \(conflist.sha256))")
-        if outcome.removedStaleConf {
+        DiagnosticReport(source: source, diagnostics: evaluation.diagnostics + report.findings).printText()
+        Console.error("\(target.directory.nodeFilePath): \(report.outcome.wroteNodeFile ? "written" : "unchanged") (sha256 \(conflist.sha256))")
+        if report.outcome.removedStaleConf {
             Console.error("\(cniDir)/\(ConfigMapData.confKey): removed (it sorted before 10-terway.conflist and would shadow it)")
+        }
+        for warning in report.warnings {
+            Console.error("warning: the node file is written, but: \(warning)")
         }
     }
 }

@@ -42,6 +42,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("When a valid version reaches the node: on-start or live.", valueName: "mode"))
     var apply: ApplyMode = .onStart
 
+    @Option(help: ArgumentHelp(
+        "Who else writes the node file: none (this agent alone), or terway (beside terwayd: never create the file, write only differing bytes, put the last good render back over Terway's copy of a rejected version).",
+        valueName: "writer"))
+    var coexist: Coexistence = .none
+
+    @OptionGroup var nodeOptions: NodeOptions
+
     @Option(help: ArgumentHelp("Address of the HTTP endpoints.", valueName: "host:port"))
     var listen = "0.0.0.0:9090"
 
@@ -75,6 +82,9 @@ struct RunCommand: AsyncParsableCommand {
         configuration.cniBinDirectory = cniBinDir
         configuration.stateDirectory = stateDir
         configuration.mode = apply
+        configuration.hostRoot = nodeOptions.hostRoot
+        configuration.autoDataPathV2 = nodeOptions.featureGates.autoDataPathV2
+        configuration.coexistence = coexist
         configuration.listenHost = address.host
         configuration.listenPort = address.port
         configuration.rolloutRestartedAt = environment["ROLLOUT_RESTARTED_AT"].flatMap { $0.isEmpty ? nil : $0 }
@@ -83,6 +93,8 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 extension ApplyMode: ExpressibleByArgument {}
+
+extension Coexistence: ExpressibleByArgument {}
 
 extension LogFormat: ExpressibleByArgument {}
 

@@ -5,7 +5,7 @@ import ENIConfig
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check an eni-config ConfigMap against the CNI and Terway rules; write nothing.")
+        abstract: "Check an eni-config ConfigMap against the CNI and Terway rules that hold on every node; write nothing.")
 
     @OptionGroup var configMap: ConfigMapOptions
 
@@ -17,13 +17,12 @@ struct ValidateCommand: ParsableCommand {
         let evaluation = evaluate(source.data)
         let report = DiagnosticReport(source: source, diagnostics: evaluation.diagnostics)
         try report.print(format)
-        guard let conflist = evaluation.conflist else {
+        guard evaluation.isValid else {
             if format == .text { Console.error("\(source.origin): invalid: \(report.summary)") }
             throw ExitCode(ExitStatus.invalidOrDifferent)
         }
         if format == .text {
-            Console.error(
-                "\(source.origin): valid: \(report.summary); chain \(conflist.chainDescription), sha256 \(conflist.sha256)")
+            Console.error("\(source.origin): valid on every node: \(report.summary); chain \(describeChain(evaluation.pluginTypes))")
         }
     }
 }

@@ -28,6 +28,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where the demo's node files go.", valueName: "dir"))
     var directory = "./demo"
 
+    @Option(help: ArgumentHelp("The node whose facts Terway's render reads: a veth node with a 5.10 kernel.", valueName: "dir"))
+    var hostRoot = "examples/node-veth"
+
     func run() async throws {
         // The demo prints what matters itself; the agent's own log would repeat it.
         LogFormat.text.bootstrap(level: .critical)
@@ -50,6 +53,7 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.cniDirectory = directory + "/net.d"
         configuration.cniBinDirectory = directory + "/bin"
         configuration.stateDirectory = directory + "/state"
+        configuration.hostRoot = hostRoot
         configuration.listenHost = "127.0.0.1"
         configuration.listenPort = 0
         let connection = try ClusterConnection.fromKubeConfig(paths: [kubeconfig], context: nil)

@@ -10,6 +10,9 @@ import Testing
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
 
+/// The examples' veth node (kernel 5.10, eth0 at 1500, no Cilium): the agents' `--host-root`.
+let vethHostRoot = repositoryRoot.appendingPathComponent("examples/node-veth").path
+
 func example(_ name: String) throws -> String {
     try String(contentsOf: repositoryRoot.appendingPathComponent("examples/\(name)"), encoding: .utf8)
 }
@@ -35,7 +38,8 @@ final class AgentHarness: Sendable {
     static func start(
         mode: ApplyMode, seed: String? = "eni-config.yaml", startSandbox: Bool = true,
         idleReadTimeout: Duration? = nil,
-        prepare: (Sandbox) throws -> Void = { _ in }
+        prepare: (Sandbox) throws -> Void = { _ in },
+        configure: (inout AgentConfiguration) throws -> Void = { _ in }
     ) async throws -> AgentHarness {
         let port = startSandbox ? 0 : try freeLoopbackPort()
         var sandboxConfiguration = SandboxConfiguration(port: port)
@@ -44,10 +48,12 @@ final class AgentHarness: Sendable {
         if let seed { try sandbox.seed(manifest: try example(seed)) }
         if startSandbox { try await sandbox.start() }
         try prepare(sandbox)
-        return try AgentHarness(sandbox: sandbox, mode: mode, port: port, idleReadTimeout: idleReadTimeout)
+        return try AgentHarness(sandbox: sandbox, mode: mode, port: port, idleReadTimeout: idleReadTimeout, configure: configure)
     }
 
-    private init(sandbox: Sandbox, mode: ApplyMode, port: Int, idleReadTimeout: Duration?) throws {
+    private init(
+        sandbox: Sandbox, mode: ApplyMode, port: Int, idleReadTimeout: Duration?, configure: (inout AgentConfiguration) throws -> Void
+    ) throws {
         self.sandbox = sandbox
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("eni-agent-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -67,7 +73,9 @@ final class AgentHarness: Sendable {
         configuration.stateDirectory = directory.appendingPathComponent("state").path
         configuration.listenHost = "127.0.0.1"
         configuration.listenPort = 0
+        configuration.hostRoot = vethHostRoot
         if let idleReadTimeout { configuration.idleReadTimeout = idleReadTimeout }
+        try configure(&configuration)
         let connection = try ClusterConnection.fromKubeConfig(paths: [kubeconfigPath], context: nil)
         var logger = Logger(label: "agent-under-test")
         logger.logLevel = .critical

@@ -1,5 +1,6 @@
 import Agent
 import ENIConfig
+import NodeFiles
 import Testing
 
 private func valid(_ rv: String, _ body: String) -> ObservedVersion {
@@ -105,5 +106,76 @@ private func invalid(_ rv: String, _ message: String) -> ObservedVersion {
             diagnostics: [Diagnostic(.error, rule: .pluginBinaryMissing, "missing")],
             conflist: RenderedConflist(bytes: [1], pluginTypes: ["terway"]))
         #expect(version.conflist == nil)
+    }
+}
+
+/// `--coexist terway`: the policy beside terwayd, as a table of inputs and decisions.
+@Suite struct CoexistencePolicyTests {
+    private static func terwayCopy(of rv: String, _ body: String, rejected message: String) -> ObservedVersion {
+        ObservedVersion(
+            resourceVersion: rv, diagnostics: [Diagnostic(.error, rule: .firstPluginMismatch, key: "10-terway.conflist", message)],
+            conflist: nil, terwayRender: RenderedConflist(bytes: Array(body.utf8), pluginTypes: ["terway"]))
+    }
+
+    @Test func aMissingNodeFileIsNeverCreatedAndTheFirstWriteWaitsForTerway() {
+        var reconciler = Reconciler(mode: .onStart, coexistence: .terway)
+        let version = valid("10", "A")
+        #expect(reconciler.observe(version) == .none, "the node file is not known yet")
+        #expect(reconciler.observeNodeFile(.missing) == .none)
+        #expect(reconciler.waitingForTerway == version)
+        // terwayd wrote: the writer replaces only differing bytes, so identical ones stay untouched.
+        #expect(reconciler.observeNodeFile(.holds(sha256: version.conflist!.sha256)) == .apply(version.conflist!))
+        reconciler.applySucceeded(at: 1)
+        #expect(reconciler.applied?.resourceVersion == "10")
+        #expect(reconciler.waitingForTerway == nil)
+    }
+
+    @Test func terwaysCopyOfARejectedVersionIsCorrectedOncePerCopy() {
+        let good = valid("9", "G").conflist!
+        var reconciler = Reconciler(mode: .onStart, coexistence: .terway, lastGood: good)
+        let rejected = Self.terwayCopy(of: "10", "T", rejected: "drifted")
+        let copy = NodeFileState.holds(sha256: rejected.terwayRender!.sha256)
+        #expect(reconciler.observeNodeFile(copy) == .none, "no version seen yet")
+        #expect(reconciler.observe(rejected) == .reportInvalid(rejected.diagnostics))
+        #expect(reconciler.correction() == .restore(good))
+        #expect(reconciler.observeNodeFile(.holds(sha256: good.sha256)) == .none, "the restore is not Terway's render")
+        #expect(reconciler.correction() == .none)
+        #expect(reconciler.observeNodeFile(copy) == .restore(good), "terwayd copied again")
+        #expect(reconciler.applied == nil, "the rejected version is not applied, and the pod stays NotReady")
+    }
+
+    @Test func nothingIsPutBackWithoutALastGoodOrOverAnyOtherFile() {
+        var withoutLastGood = Reconciler(mode: .live, coexistence: .terway)
+        let rejected = Self.terwayCopy(of: "10", "T", rejected: "drifted")
+        _ = withoutLastGood.observeNodeFile(.holds(sha256: rejected.terwayRender!.sha256))
+        _ = withoutLastGood.observe(rejected)
+        #expect(withoutLastGood.correction() == .none)
+
+        var otherFile = Reconciler(mode: .live, coexistence: .terway, lastGood: valid("9", "G").conflist!)
+        _ = otherFile.observeNodeFile(.holds(sha256: "someone else's"))
+        _ = otherFile.observe(rejected)
+        #expect(otherFile.correction() == .none)
+    }
+
+    @Test func standaloneIgnoresTheNodeFileAndCreatesIt() {
+        var reconciler = Reconciler(mode: .onStart, coexistence: .none, lastGood: valid("9", "G").conflist!)
+        #expect(reconciler.observeNodeFile(.missing) == .none)
+        let version = valid("10", "A")
+        #expect(reconciler.observe(version) == .apply(version.conflist!))
+        let rejected = Self.terwayCopy(of: "11", "T", rejected: "drifted")
+        _ = reconciler.observeNodeFile(.holds(sha256: RenderedConflist(bytes: Array("T".utf8), pluginTypes: []).sha256))
+        _ = reconciler.observe(rejected)
+        #expect(reconciler.correction() == .none)
+    }
+
+    @Test func anExclusiveENINodeIsLeftToTerway() {
+        var reconciler = Reconciler(mode: .live, coexistence: .terway)
+        _ = reconciler.observeNodeFile(.holds(sha256: "fixed exclusive-ENI config"))
+        let version = ObservedVersion(resourceVersion: "10", diagnostics: [], conflist: valid("10", "A").conflist, standAside: true)
+        #expect(reconciler.observe(version) == .none)
+        #expect(reconciler.applied == nil)
+        let readiness = Readiness.check(
+            applied: nil, latest: reconciler.latest, nodeFile: .success(Array("fixed".utf8)), nodeFilePath: "/etc/cni/net.d/10-terway.conflist")
+        #expect(readiness == .ready)
     }
 }

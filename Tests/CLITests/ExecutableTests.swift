@@ -41,7 +41,8 @@ import Testing
         let result = try CLIRunner.run(
             [
                 "demo", "--seed", CLIRunner.example("eni-config.yaml"), "--next", CLIRunner.example("eni-config-tuning.yaml"),
-                "--invalid", CLIRunner.example("eni-config-invalid.yaml"), "--directory", scratch.path,
+                "--invalid", CLIRunner.example("eni-config-invalid.yaml"), "--host-root", CLIRunner.example("node-veth"),
+                "--directory", scratch.path,
             ],
             executable: "eni-config-dev")
         #expect(result.status == 0, "\(result.stderr)")
@@ -50,7 +51,10 @@ import Testing
         }
         #expect(result.stdout.contains("Warning/InvalidConfig"))
 
-        let expected = try CLIRunner.run(["render", "--configmap", CLIRunner.example("eni-config-tuning.yaml"), "--stdout", "--cni-bin-dir", scratch.file("bin")])
+        let expected = try CLIRunner.run([
+            "render", "--configmap", CLIRunner.example("eni-config-tuning.yaml"), "--host-root", CLIRunner.example("node-veth"), "--stdout",
+            "--cni-bin-dir", scratch.file("bin"),
+        ])
         #expect(expected.status == 0, "\(expected.stderr)")
         let nodeFile = try String(contentsOfFile: scratch.file("net.d/10-terway.conflist"), encoding: .utf8)
         #expect(nodeFile == expected.stdout)

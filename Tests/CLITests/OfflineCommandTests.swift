@@ -14,7 +14,7 @@ private func fileStat(_ path: String) -> stat? {
         for example in ["eni-config.yaml", "eni-config-tuning.yaml"] {
             let result = try CLIRunner.run(["validate", "--configmap", CLIRunner.example(example)])
             #expect(result.status == 0, "\(example): \(result.stderr)")
-            #expect(result.stderr.contains("valid: 0 errors"))
+            #expect(result.stderr.contains("valid on every node: 0 errors"))
             #expect(result.stdout.isEmpty)
         }
     }
@@ -91,7 +91,7 @@ private func fileStat(_ path: String) -> stat? {
     @Test func writesTheDocumentedBytesWithMode0600AndLeavesAnUnchangedFileAlone() throws {
         let dir = try TemporaryDirectory()
         let cniDir = dir.file("net.d")
-        let first = try CLIRunner.run(["render", "--configmap", CLIRunner.example("eni-config.yaml"), "--cni-dir", cniDir, "--cni-bin-dir", dir.file("bin")])
+        let first = try CLIRunner.run(["render", "--host-root", CLIRunner.example("node-veth"), "--configmap", CLIRunner.example("eni-config.yaml"), "--cni-dir", cniDir, "--cni-bin-dir", dir.file("bin")])
         #expect(first.status == 0, "\(first.stderr)")
         let nodeFile = cniDir + "/10-terway.conflist"
         #expect(try String(contentsOfFile: nodeFile, encoding: .utf8) == portmapRender)
@@ -101,7 +101,7 @@ private func fileStat(_ path: String) -> stat? {
         #expect(first.stderr.contains("could not be checked"))
 
         Thread.sleep(forTimeInterval: 0.02)
-        let second = try CLIRunner.run(["render", "--configmap", CLIRunner.example("eni-config.yaml"), "--cni-dir", cniDir, "--cni-bin-dir", dir.file("bin")])
+        let second = try CLIRunner.run(["render", "--host-root", CLIRunner.example("node-veth"), "--configmap", CLIRunner.example("eni-config.yaml"), "--cni-dir", cniDir, "--cni-bin-dir", dir.file("bin")])
         #expect(second.status == 0)
         #expect(second.stderr.contains("unchanged"))
         let after = try #require(fileStat(nodeFile))
@@ -112,9 +112,9 @@ private func fileStat(_ path: String) -> stat? {
     @Test func anInvalidConfigWritesNothingAndKeepsTheGoodFile() throws {
         let dir = try TemporaryDirectory()
         let cniDir = dir.file("net.d")
-        #expect(try CLIRunner.run(["render", "--configmap", CLIRunner.example("eni-config.yaml"), "--cni-dir", cniDir]).status == 0)
+        #expect(try CLIRunner.run(["render", "--host-root", CLIRunner.example("node-veth"), "--configmap", CLIRunner.example("eni-config.yaml"), "--cni-dir", cniDir]).status == 0)
         let good = try Data(contentsOf: URL(fileURLWithPath: cniDir + "/10-terway.conflist"))
-        let bad = try CLIRunner.run(["render", "--configmap", CLIRunner.example("eni-config-invalid.yaml"), "--cni-dir", cniDir])
+        let bad = try CLIRunner.run(["render", "--host-root", CLIRunner.example("node-veth"), "--configmap", CLIRunner.example("eni-config-invalid.yaml"), "--cni-dir", cniDir])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("nothing written"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: cniDir + "/10-terway.conflist")) == good)
@@ -123,7 +123,7 @@ private func fileStat(_ path: String) -> stat? {
 
     @Test func stdoutPrintsInsteadOfWriting() throws {
         let dir = try TemporaryDirectory()
-        let result = try CLIRunner.run(["render", "--configmap", CLIRunner.example("eni-config.yaml"), "--cni-dir", dir.file("net.d"), "--stdout"])
+        let result = try CLIRunner.run(["render", "--host-root", CLIRunner.example("node-veth"), "--configmap", CLIRunner.example("eni-config.yaml"), "--cni-dir", dir.file("net.d"), "--stdout"])
         #expect(result.status == 0)
         #expect(result.stdout == portmapRender)
         #expect(!FileManager.default.fileExists(atPath: dir.file("net.d")))
@@ -134,14 +134,14 @@ private func fileStat(_ path: String) -> stat? {
         let bin = dir.file("bin")
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: bin + "/terway", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
-        let result = try CLIRunner.run(["render", "--configmap", CLIRunner.example("eni-config.yaml"), "--cni-dir", dir.file("net.d"), "--cni-bin-dir", bin])
+        let result = try CLIRunner.run(["render", "--host-root", CLIRunner.example("node-veth"), "--configmap", CLIRunner.example("eni-config.yaml"), "--cni-dir", dir.file("net.d"), "--cni-bin-dir", bin])
         #expect(result.status == 1)
         #expect(result.stderr.contains("portmap"))
         #expect(result.stderr.contains("plugins[1].type"))
         #expect(!FileManager.default.fileExists(atPath: dir.file("net.d/10-terway.conflist")))
 
         FileManager.default.createFile(atPath: bin + "/portmap", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
-        let fixed = try CLIRunner.run(["render", "--configmap", CLIRunner.example("eni-config.yaml"), "--cni-dir", dir.file("net.d"), "--cni-bin-dir", bin])
+        let fixed = try CLIRunner.run(["render", "--host-root", CLIRunner.example("node-veth"), "--configmap", CLIRunner.example("eni-config.yaml"), "--cni-dir", dir.file("net.d"), "--cni-bin-dir", bin])
         #expect(fixed.status == 0, "\(fixed.stderr)")
     }
 
@@ -151,7 +151,7 @@ private func fileStat(_ path: String) -> stat? {
         try FileManager.default.createDirectory(atPath: cniDir, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: cniDir + "/10-terway.conf", contents: Data("{}".utf8))
         let result = try CLIRunner.run([
-            "render", "--configmap", CLIRunner.example("eni-config.yaml"), "--cni-dir", cniDir, "--state-dir", dir.file("state"),
+            "render", "--host-root", CLIRunner.example("node-veth"), "--configmap", CLIRunner.example("eni-config.yaml"), "--cni-dir", cniDir, "--state-dir", dir.file("state"),
         ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: cniDir + "/10-terway.conf"))
@@ -166,7 +166,12 @@ private func fileStat(_ path: String) -> stat? {
         try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
         let conf = #"{"cniVersion": "0.4.0", "name": "terway", "type": "terway", "capabilities": {"bandwidth": true}}"#
         try conf.write(toFile: mount + "/10-terway.conf", atomically: false, encoding: .utf8)
-        let result = try CLIRunner.run(["render", "--configmap", mount, "--stdout"])
+        let arguments = ["render", "--configmap", mount, "--host-root", CLIRunner.example("node-veth"), "--stdout"]
+        let withoutENIConf = try CLIRunner.run(arguments)
+        #expect(withoutENIConf.status == 1)
+        #expect(withoutENIConf.stderr.contains("error: eni_conf: \"eni_conf\" is missing from data"))
+        try "{}".write(toFile: mount + "/eni_conf", atomically: false, encoding: .utf8)
+        let result = try CLIRunner.run(arguments)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains(#""name": "terway-chainer""#))
         #expect(result.stdout.contains(#""bandwidth": true"#))
@@ -177,17 +182,17 @@ private func fileStat(_ path: String) -> stat? {
     @Test func diffShowsWhatWouldChangeAndExitsOneUntilTheFilesMatch() throws {
         let dir = try TemporaryDirectory()
         let cniDir = dir.file("net.d")
-        let missing = try CLIRunner.run(["diff", "--configmap", CLIRunner.example("eni-config.yaml"), "--cni-dir", cniDir])
+        let missing = try CLIRunner.run(["diff", "--host-root", CLIRunner.example("node-veth"), "--configmap", CLIRunner.example("eni-config.yaml"), "--cni-dir", cniDir])
         #expect(missing.status == 1)
         #expect(missing.stdout.hasPrefix("--- /dev/null\n+++ \(cniDir)/10-terway.conflist"))
         #expect(missing.stdout.contains("\n+      \"type\": \"portmap\"\n"))
 
-        #expect(try CLIRunner.run(["render", "--configmap", CLIRunner.example("eni-config.yaml"), "--cni-dir", cniDir]).status == 0)
-        let same = try CLIRunner.run(["diff", "--configmap", CLIRunner.example("eni-config.yaml"), "--cni-dir", cniDir])
+        #expect(try CLIRunner.run(["render", "--host-root", CLIRunner.example("node-veth"), "--configmap", CLIRunner.example("eni-config.yaml"), "--cni-dir", cniDir]).status == 0)
+        let same = try CLIRunner.run(["diff", "--host-root", CLIRunner.example("node-veth"), "--configmap", CLIRunner.example("eni-config.yaml"), "--cni-dir", cniDir])
         #expect(same.status == 0)
         #expect(same.stdout.isEmpty)
 
-        let tuning = try CLIRunner.run(["diff", "--configmap", CLIRunner.example("eni-config-tuning.yaml"), "--cni-dir", cniDir])
+        let tuning = try CLIRunner.run(["diff", "--host-root", CLIRunner.example("node-veth"), "--configmap", CLIRunner.example("eni-config-tuning.yaml"), "--cni-dir", cniDir])
         #expect(tuning.status == 1)
         #expect(tuning.stdout.contains("\n-      \"type\": \"portmap\"\n"))
         #expect(tuning.stdout.contains("\n+      \"type\": \"tuning\"\n"))

@@ -123,6 +123,8 @@ private let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         let loaded = try ConfigMapManifest.parse(yaml, origin: "cm.yaml")
         #expect(loaded.data.conf == #"{"type": "terway"}"#)
         #expect(!String(describing: loaded).contains("hunter2"))
+        #expect(loaded.data.hasENIConf, "eni_conf's presence is kept, its value never")
+        #expect(loaded.data.disableNetworkPolicy == "false")
     }
 }
 

@@ -56,13 +56,16 @@ enum Seed {
 
         """
 
-    /// docs/terway-render.md's example: what the portmap use case must render to, byte for byte.
+    /// What the portmap use case renders to on `vethNode`, byte for byte (docs/terway-render.md).
     /// Kept once, in examples/, where operators see what the node file will hold.
     static let portmapRender = try! String(
         contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("examples/eni-config.conflist"),
         encoding: .utf8)
 }
+
+/// The most common ACK node: a 5.10 kernel, veth datapath, no Cilium, eth0 at 1500.
+let vethNode = NodeFacts(kernelRelease: "5.10.134-16.3.al8.x86_64")
 
 /// A one-line terway plugin, the same in `10-terway.conf` and `plugins[0]`.
 let terwayPlugin = #"{"cniVersion": "0.4.0", "name": "terway", "type": "terway", "capabilities": {"bandwidth": false}}"#

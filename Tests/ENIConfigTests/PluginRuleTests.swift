@@ -5,7 +5,7 @@ import Testing
     @Test func anUnknownTypePassesWithTheGenericChecksOnly() {
         let evaluation = evaluateChain(#"{"type": "my-plugin", "anything": [1, {"x": null}], "mtu": "big"}"#)
         #expect(evaluation.diagnostics.isEmpty)
-        #expect(evaluation.conflist?.pluginTypes == ["terway", "my-plugin"])
+        #expect(evaluation.pluginTypes == ["terway", "my-plugin"])
     }
 
     @Test func typeIsRequired() {

@@ -2,27 +2,29 @@ import ENIConfig
 import Testing
 
 @Suite struct RenderTests {
-    @Test func theSeedPortmapChainRendersToTheContractsExampleByteForByte() throws {
-        let evaluation = evaluate(ConfigMapData(conf: Seed.conf, conflist: Seed.portmapConflist))
+    @Test func theSeedPortmapChainRendersToTheExampleByteForByte() throws {
+        let evaluation = evaluate(ConfigMapData(conf: Seed.conf, conflist: Seed.portmapConflist), on: vethNode)
         let rendered = try #require(evaluation.conflist)
         #expect(rendered.text == Seed.portmapRender)
-        #expect(rendered.bytes == Array(Seed.portmapRender.utf8))
-        // sha256sum of the example block in docs/terway-render.md
-        #expect(rendered.sha256 == "7e2307c0e565e780ebb2220ffa54ef7e6e338682de8b8a16e90c05ee1c78a713")
+        #expect(rendered.bytes.last == UInt8(ascii: "}"), "Terway writes no final newline")
+        // sha256sum examples/eni-config.conflist
+        #expect(rendered.sha256 == "e3e57dcc0fa5135ac04c3f5e514b7bdb381fd6e91eab9af6fce3b198e615e8ba")
         #expect(rendered.pluginTypes == ["terway", "portmap"])
     }
 
     @Test func theSeedTuningChainRendersSortedWithItsSysctls() throws {
-        let rendered = try #require(evaluate(ConfigMapData(conf: Seed.conf, conflist: Seed.tuningConflist)).conflist)
+        let rendered = try #require(evaluate(ConfigMapData(conf: Seed.conf, conflist: Seed.tuningConflist), on: vethNode).conflist)
         #expect(rendered.text == """
             {
               "cniVersion": "0.4.0",
               "name": "terway-chainer",
               "plugins": [
                 {
+                  "bandwidth_mode": "tc",
                   "capabilities": {
                     "bandwidth": true
                   },
+                  "eniip_virtual_type": "veth",
                   "type": "terway"
                 },
                 {
@@ -35,71 +37,79 @@ import Testing
                 }
               ]
             }
-
             """)
         #expect(rendered.pluginTypes == ["terway", "tuning"])
     }
 
     @Test func withoutAConflistTheRenderWrapsTheTerwayPlugin() throws {
-        let rendered = try #require(evaluate(ConfigMapData(conf: Seed.conf, conflist: nil)).conflist)
+        let rendered = try #require(evaluate(ConfigMapData(conf: Seed.conf, conflist: nil), on: vethNode).conflist)
         #expect(rendered.text == """
             {
               "cniVersion": "0.4.0",
               "name": "terway-chainer",
               "plugins": [
                 {
+                  "bandwidth_mode": "tc",
                   "capabilities": {
                     "bandwidth": true
                   },
+                  "eniip_virtual_type": "veth",
                   "type": "terway"
                 }
               ]
             }
-
             """)
         #expect(rendered.pluginTypes == ["terway"])
     }
 
-    @Test func theListsDisableFlagsAreKeptAsWrittenAndChainedNamesDropped() throws {
+    @Test func topLevelKeysAreDroppedVersionsForcedAndNumbersWrittenAsGoWritesFloat64() throws {
         let conf = #"{"cniVersion": "1.0.0", "type": "terway"}"#
-        let text = #"{"disableGC": "true", "disableCheck": false, "plugins": [{"type": "terway"}, {"type": "x", "name": "mine", "cniVersion": "0.3.1", "mtu": 1.50}]}"#
-        let rendered = try #require(evaluate(ConfigMapData(conf: conf, conflist: text)).conflist)
+        let text = #"{"disableGC": true, "cniVersion": "1.0.0", "plugins": [{"type": "terway", "cniVersion": "1.0.0"}, {"type": "x", "name": "mine", "cniVersion": "0.3.1", "mtu": 1.50, "big": 1E21, "tiny": 15e-8, "note": "a<b&c"}]}"#
+        let rendered = try #require(evaluate(ConfigMapData(conf: conf, conflist: text), on: vethNode).conflist)
         #expect(rendered.text == """
             {
-              "cniVersion": "1.0.0",
-              "disableCheck": false,
-              "disableGC": "true",
+              "cniVersion": "0.4.0",
               "name": "terway-chainer",
               "plugins": [
                 {
+                  "bandwidth_mode": "tc",
+                  "eniip_virtual_type": "veth",
                   "type": "terway"
                 },
                 {
-                  "mtu": 1.50,
+                  "big": 1e+21,
+                  "mtu": 1.5,
+                  "note": "a\\u003cb\\u0026c",
+                  "tiny": 1.5e-7,
                   "type": "x"
                 }
               ]
             }
-
             """)
     }
 
     @Test func formattingAndKeyOrderDoNotChangeTheBytes() throws {
         let compact = #"{"plugins":[{"capabilities":{"bandwidth":true},"type":"terway","name":"terway"},{"externalSetMarkChain":"KUBE-MARK-MASQ","capabilities":{"portMappings":true},"type":"portmap"}]}"#
-        let rendered = try #require(evaluate(ConfigMapData(conf: Seed.conf, conflist: compact)).conflist)
+        let rendered = try #require(evaluate(ConfigMapData(conf: Seed.conf, conflist: compact), on: vethNode).conflist)
         #expect(rendered.text == Seed.portmapRender)
     }
 
     @Test func anInvalidConfigMapHasNoRender() {
-        let evaluation = evaluate(ConfigMapData(conf: Seed.conf, conflist: conflist([#"{"type": "portmap", "markMasqBit": 99}"#])))
+        let evaluation = evaluate(ConfigMapData(conf: Seed.conf, conflist: conflist([#"{"type": "portmap", "markMasqBit": 99}"#])), on: vethNode)
         #expect(evaluation.conflist == nil)
         #expect(!evaluation.isValid)
-        #expect(evaluation.diagnostics.hasErrors)
+    }
+
+    @Test func theNodeIndependentEvaluationNeverRenders() {
+        let evaluation = evaluate(ConfigMapData(conf: Seed.conf, conflist: Seed.portmapConflist))
+        #expect(evaluation.isValid)
+        #expect(evaluation.conflist == nil)
+        #expect(evaluation.pluginTypes == ["terway", "portmap"])
     }
 
     @Test func warningsDoNotStopTheRender() {
-        let evaluation = evaluate(ConfigMapData(conf: Seed.conf, conflist: #"{"comment": "x", "plugins": [\#(Seed.conf)]}"#))
+        let evaluation = evaluate(ConfigMapData(conf: Seed.conf, conflist: #"{"comment": "x", "plugins": [\#(Seed.conf)]}"#), on: vethNode)
         #expect(evaluation.diagnostics.map(\.rule) == [.listKeyDropped])
-        #expect(evaluation.isValid)
+        #expect(evaluation.conflist != nil)
     }
 }

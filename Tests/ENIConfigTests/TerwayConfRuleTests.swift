@@ -40,15 +40,32 @@ import Testing
             message: #""cniVersion" must be one of "0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0", found 0.4"#)
     }
 
-    @Test func cniVersionIsRequiredBecauseTheNodeFileTakesItFromHere() {
+    @Test func cniVersionIsRequiredAsForEveryCNIConfig() {
         expectSingle(
             evaluateConf(#"{"type": "terway"}"#), .cniVersion, key: ConfigMapData.confKey, path: "$", at: "1:1",
-            message: #""cniVersion" is missing; set it to one of "0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0" (the node file takes its cniVersion from here)"#)
+            message: #""cniVersion" is missing; set it to one of "0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0" (the node file always says "0.4.0", as Terway writes it)"#)
     }
 
     @Test func everyKnownVersionIsAccepted() {
         for version in ["0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"] {
             #expect(evaluateConf(#"{"cniVersion": "\#(version)", "type": "terway"}"#).isValid, "\(version)")
         }
+    }
+
+    @Test func terwayFieldsTheRendererFailsOnAreErrorsOnEveryNode() {
+        let provider = #"{"cniVersion": "0.4.0", "type": "terway", "network_policy_provider": true}"#
+        expectSingle(
+            evaluateConf(provider), .terwayField, key: ConfigMapData.confKey, path: "network_policy_provider", at: "1:70",
+            message: #""network_policy_provider" must be the string "iptables" or "ebpf", found true; Terway's init fails on anything else"#)
+        let datapath = #"{"cniVersion": "0.4.0", "type": "terway", "eniip_virtual_type": "vxlan"}"#
+        expectSingle(
+            evaluateConf(datapath), .terwayField, key: ConfigMapData.confKey, path: "eniip_virtual_type", at: "1:65",
+            message: #""eniip_virtual_type" must be "veth", "ipvlan" or "datapathv2", found "vxlan"; Terway's init fails on anything else ("invalid datapath")"#)
+        for accepted in ["VETH", "IPVlan", "datapathV2", ""] {
+            #expect(evaluateConf(#"{"cniVersion": "0.4.0", "type": "terway", "eniip_virtual_type": "\#(accepted)"}"#).isValid, "\(accepted)")
+        }
+        let ignored = evaluateConf(#"{"cniVersion": "0.4.0", "type": "terway", "eniip_virtual_type": 2}"#)
+        #expect(ignored.isValid)
+        #expect(ignored.findings(.terwayField).map(\.severity) == [.warning])
     }
 }

@@ -1,7 +1,7 @@
 /// The top level of `10-terway.conflist`: what libcni's `NetworkConfFromBytes` requires,
-/// and what the render does with each key (it keeps only `disableCheck` / `disableGC`
-/// and sets `name` and `cniVersion` itself). Each plugin is checked by `PluginRules`.
-func conflistDiagnostics(_ list: ParsedDocument, terwayCNIVersion: String?) -> [Diagnostic] {
+/// and what Terway's render does with each key (it keeps only `plugins` and sets `name` and
+/// `cniVersion` itself). Each plugin is checked by `PluginRules`.
+func conflistDiagnostics(_ list: ParsedDocument) -> [Diagnostic] {
     if let notObject = list.notObjectDiagnostic(shape: #"{"plugins": [{"type": "terway", ...}, ...]}"#) {
         return [notObject]
     }
@@ -11,13 +11,12 @@ func conflistDiagnostics(_ list: ParsedDocument, terwayCNIVersion: String?) -> [
         let site = ListMember(key: list.key, member: member)
         switch member.key {
         case "name": diagnostics += listNameDiagnostics(site)
-        case "cniVersion": diagnostics += listVersionDiagnostics(site, terwayCNIVersion: terwayCNIVersion)
-        case "disableCheck", "disableGC": diagnostics += [listFlagDiagnostic(site)].compactMap { $0 }
+        case "cniVersion": diagnostics += listVersionDiagnostics(site)
         case "plugins": diagnostics += pluginsDiagnostics(site)
         default:
             diagnostics.append(site.diagnostic(
                 .warning, .listKeyDropped, atKey: true,
-                "\"\(member.key)\" is not carried into the node file (of the top-level keys only \"plugins\", \"disableCheck\" and \"disableGC\" are); remove it"))
+                "\"\(member.key)\" is not carried into the node file (Terway keeps only \"plugins\" of the top-level keys); remove it"))
         }
     }
     if object.member("plugins") == nil {
@@ -62,26 +61,12 @@ private func isValidNetworkName(_ name: String) -> Bool {
     return name.unicodeScalars.dropFirst().allSatisfy { isASCIIAlphanumeric($0) || "_.-".unicodeScalars.contains($0) }
 }
 
-private func listVersionDiagnostics(_ site: ListMember, terwayCNIVersion: String?) -> [Diagnostic] {
+private func listVersionDiagnostics(_ site: ListMember) -> [Diagnostic] {
     if let unknown = cniVersionDiagnostic(site.member, key: site.key, path: site.path) { return [unknown] }
-    guard let terwayCNIVersion, let version = site.value.stringValue, version != terwayCNIVersion else { return [] }
+    guard let version = site.value.stringValue, version != TerwayRender.cniVersion else { return [] }
     return [site.diagnostic(
         .warning, .listValueReplaced,
-        "the node file takes \"cniVersion\" from \(ConfigMapData.confKey) (\"\(terwayCNIVersion)\"), not \"\(version)\"; remove it here or set it to \"\(terwayCNIVersion)\"")]
-}
-
-/// libcni reads these through a `map[string]interface{}`, so unlike typed plugin fields a
-/// null is not "unset" but an error. We accept the exact strings only, which every libcni
-/// version reads the same way.
-private func listFlagDiagnostic(_ site: ListMember) -> Diagnostic? {
-    switch site.value {
-    case .bool: return nil
-    case .string(let text) where text == "true" || text == "false": return nil
-    default:
-        return site.diagnostic(
-            .error, .listFlag,
-            "\"\(site.member.key)\" must be true, false, or the string \"true\" or \"false\", found \(site.value.compactDescription)")
-    }
+        "the node file's \"cniVersion\" is always \"\(TerwayRender.cniVersion)\" (Terway sets it), not \"\(version)\"; remove it here or set it to \"\(TerwayRender.cniVersion)\"")]
 }
 
 private func pluginsDiagnostics(_ site: ListMember) -> [Diagnostic] {

@@ -39,5 +39,10 @@ func dataKeyDiagnostics(_ data: ConfigMapData) -> [Diagnostic] {
             .error, .confMissing, key: ConfigMapData.confKey,
             "\"\(ConfigMapData.confKey)\" is missing from data; add it with the terway plugin configuration\(hint), e.g. {\"cniVersion\": \"0.4.0\", \"name\": \"terway\", \"type\": \"terway\"}"))
     }
+    if !data.hasENIConf {
+        diagnostics.append(Diagnostic(
+            .error, .eniConfMissing, key: ConfigMapData.eniConfKey,
+            "\"\(ConfigMapData.eniConfKey)\" is missing from data, and Terway's init fails without it; restore it from your cluster's backup or the ACK console (its value is never read here)"))
+    }
     return diagnostics
 }

@@ -1,6 +1,6 @@
 /// `10-terway.conf`: the terway plugin itself. Terway's own configuration is its business;
-/// we check what the render and the runtime rely on: an object, `"type": "terway"`, and a
-/// known `cniVersion` (the node file's `cniVersion` is taken from here).
+/// we check what the render and the runtime rely on: an object, `"type": "terway"`, a known
+/// `cniVersion`, and the fields Terway's renderer reads on every node.
 func terwayConfDiagnostics(_ conf: ParsedDocument) -> [Diagnostic] {
     if let notObject = conf.notObjectDiagnostic(shape: #"{"cniVersion": "0.4.0", "name": "terway", "type": "terway"}"#) {
         return [notObject]
@@ -25,7 +25,33 @@ func terwayConfDiagnostics(_ conf: ParsedDocument) -> [Diagnostic] {
     } else {
         diagnostics.append(Diagnostic(
             .error, .cniVersion, key: conf.key, path: .root, at: conf.root.position,
-            "\"cniVersion\" is missing; set it to one of \(knownCNIVersionList) (the node file takes its cniVersion from here)"))
+            "\"cniVersion\" is missing; set it to one of \(knownCNIVersionList) (the node file always says \"\(TerwayRender.cniVersion)\", as Terway writes it)"))
+    }
+    return diagnostics + renderedFieldDiagnostics(object, key: conf.key)
+}
+
+/// The fields `mergeConfigList` reads on every node: a value it fails on is an error here,
+/// so the edit is refused before any node meets it.
+private func renderedFieldDiagnostics(_ object: JSONObject, key: String) -> [Diagnostic] {
+    var diagnostics: [Diagnostic] = []
+    if let provider = object["network_policy_provider"], provider.value.stringValue == nil {
+        diagnostics.append(Diagnostic(
+            .error, .terwayField, key: key, path: .root.appending("network_policy_provider"), at: provider.position,
+            "\"network_policy_provider\" must be the string \"iptables\" or \"ebpf\", found \(provider.value.compactDescription); Terway's init fails on anything else"))
+    }
+    if let virtualType = object["eniip_virtual_type"] {
+        let path = JSONPath.root.appending("eniip_virtual_type")
+        if let text = virtualType.value.stringValue {
+            if !["veth", "ipvlan", "datapathv2", ""].contains(goASCIILowercased(text)) {
+                diagnostics.append(Diagnostic(
+                    .error, .terwayField, key: key, path: path, at: virtualType.position,
+                    "\"eniip_virtual_type\" must be \"veth\", \"ipvlan\" or \"datapathv2\", found \(virtualType.value.compactDescription); Terway's init fails on anything else (\"invalid datapath\")"))
+            }
+        } else {
+            diagnostics.append(Diagnostic(
+                .warning, .terwayField, key: key, path: path, at: virtualType.position,
+                "\"eniip_virtual_type\" is \(virtualType.value.kindName), which Terway ignores and renders as \"veth\"; write \"veth\", \"ipvlan\" or \"datapathv2\""))
+        }
     }
     return diagnostics
 }

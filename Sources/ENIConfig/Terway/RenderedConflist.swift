@@ -17,12 +17,14 @@ public struct RenderedConflist: Sendable, Hashable {
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    /// The chain for one log line: `terway → portmap`; a long chain is cut after five plugins
-    /// with its length, so a 1,000-plugin ConfigMap does not flood a terminal or an Event.
-    public var chainDescription: String {
-        let shown = pluginTypes.prefix(5).joined(separator: " → ")
-        return pluginTypes.count > 5 ? "\(shown) → … (\(pluginTypes.count) plugins)" : shown
-    }
+    public var chainDescription: String { describeChain(pluginTypes) }
+}
+
+/// The chain for one log line: `terway → portmap`; a long chain is cut after five plugins
+/// with its length, so a 1,000-plugin ConfigMap does not flood a terminal or an Event.
+public func describeChain(_ pluginTypes: [String]) -> String {
+    let shown = pluginTypes.prefix(5).joined(separator: " → ")
+    return pluginTypes.count > 5 ? "\(shown) → … (\(pluginTypes.count) plugins)" : shown
 }
 
 /// The hash that identifies a node file's content, so a file found on disk and a render compare by it.

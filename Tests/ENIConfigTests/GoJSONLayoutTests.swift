@@ -13,16 +13,17 @@ private func object(_ members: [(String, JSONValue)]) -> JSONValue {
 }
 
 private func canonical(_ value: JSONValue) -> String {
-    String(decoding: CanonicalJSON.bytes(value), as: UTF8.self)
+    String(decoding: GoJSON.marshalIndent(value), as: UTF8.self)
 }
 
 private func canonical(parsing text: String) throws -> String {
     canonical(try JSONParser.parse(text).value)
 }
 
-@Suite struct CanonicalJSONTests {
-    @Test func rendersTheTerwayChainExampleExactly() throws {
-        let input = #"{"plugins":[{"type":"terway","capabilities":{"bandwidth":true}},{"type":"portmap","externalSetMarkChain":"KUBE-MARK-MASQ","capabilities":{"portMappings":true}}],"name":"terway-chainer","cniVersion":"0.4.0"}"#
+/// The layout of `json.MarshalIndent(v, "", "  ")`; numbers and escapes are in GoJSONTests.
+@Suite struct GoJSONLayoutTests {
+    @Test func writesTheTerwayChainExampleExactly() throws {
+        let input = #"{"plugins":[{"type":"terway","eniip_virtual_type":"veth","bandwidth_mode":"tc","capabilities":{"bandwidth":true}},{"type":"portmap","externalSetMarkChain":"KUBE-MARK-MASQ","capabilities":{"portMappings":true}}],"name":"terway-chainer","cniVersion":"0.4.0"}"#
         #expect(try canonical(parsing: input) == Seed.portmapRender)
     }
 
@@ -33,39 +34,39 @@ private func canonical(parsing text: String) throws -> String {
         let value = object(keys.map { ($0, object([("y", .null), ("x", .null)])) })
         let written = canonical(value)
         let expectedOrder = ["", "B", "a", "ab", "b", "e\u{301}", "z", "é", "日", "\u{FF61}", "\u{1F600}"]
-        let expected = "{\n" + expectedOrder.map { "  \"\($0)\": {\n    \"x\": null,\n    \"y\": null\n  }" }.joined(separator: ",\n") + "\n}\n"
+        let expected = "{\n" + expectedOrder.map { "  \"\($0)\": {\n    \"x\": null,\n    \"y\": null\n  }" }.joined(separator: ",\n") + "\n}"
         #expect(written.utf8.elementsEqual(expected.utf8))
     }
 
-    @Test func escapesOnlyWhatJSONRequires() {
-        let text = "quote\" backslash\\ slash/ tab\t newline\n return\r backspace\u{08} feed\u{0C} nul\u{0} unit\u{1F} del\u{7F} <>& é \u{2028} 😀"
+    @Test func escapesAsGoDoesWithHTMLSafety() {
+        let text = "quote\" backslash\\ slash/ tab\t newline\n return\r backspace\u{08} feed\u{0C} nul\u{0} unit\u{1F} del\u{7F} <>& é \u{2028}\u{2029} 😀"
         let expected = #""quote\" backslash\\ slash/ tab\t newline\n return\r backspace\b feed\f nul\u0000 unit\u001f del"#
-            + "\u{7F} <>& é \u{2028} 😀\"\n"
+            + "\u{7F} \\u003c\\u003e\\u0026 é \\u2028\\u2029 😀\""
         #expect(canonical(.string(text)).utf8.elementsEqual(expected.utf8))
     }
 
-    @Test func writesNumbersExactlyAsParsed() throws {
+    @Test func writesNumbersAsTheirFloat64() throws {
         #expect(try canonical(parsing: "[1.50, 1E3, -0, 12345678901234567890123, 1e-7, 0.0]")
-            == "[\n  1.50,\n  1E3,\n  -0,\n  12345678901234567890123,\n  1e-7,\n  0.0\n]\n")
+            == "[\n  1.5,\n  1000,\n  -0,\n  1.2345678901234568e+22,\n  1e-7,\n  0\n]")
     }
 
     @Test func writesEmptyContainersOnOneLine() throws {
         #expect(try canonical(parsing: #"{"b": [], "a": {}, "c": [{}, []]}"#)
-            == "{\n  \"a\": {},\n  \"b\": [],\n  \"c\": [\n    {},\n    []\n  ]\n}\n")
-        #expect(canonical(.array([])) == "[]\n")
-        #expect(canonical(object([])) == "{}\n")
+            == "{\n  \"a\": {},\n  \"b\": [],\n  \"c\": [\n    {},\n    []\n  ]\n}")
+        #expect(canonical(.array([])) == "[]")
+        #expect(canonical(object([])) == "{}")
     }
 
-    @Test func writesScalarsAtTheTopWithAFinalNewline() {
-        #expect(canonical(.null) == "null\n")
-        #expect(canonical(.bool(false)) == "false\n")
-        #expect(canonical(.string("x")) == "\"x\"\n")
-        #expect(canonical(.number(JSONNumber(literal: "42"))) == "42\n")
+    @Test func writesScalarsAtTheTopWithoutAFinalNewline() {
+        #expect(canonical(.null) == "null")
+        #expect(canonical(.bool(false)) == "false")
+        #expect(canonical(.string("x")) == "\"x\"")
+        #expect(canonical(.number(JSONNumber(literal: "42"))) == "42")
     }
 
     @Test func indentsNestedValuesByTwoSpacesPerLevel() throws {
         #expect(try canonical(parsing: #"{"a": [[1, {"b": "c"}]]}"#)
-            == "{\n  \"a\": [\n    [\n      1,\n      {\n        \"b\": \"c\"\n      }\n    ]\n  ]\n}\n")
+            == "{\n  \"a\": [\n    [\n      1,\n      {\n        \"b\": \"c\"\n      }\n    ]\n  ]\n}")
     }
 
     @Test func ignoresSourceLayoutAndMemberOrder() throws {
