@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -70,6 +71,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -82,12 +84,42 @@ let package = Package(
         // The version the binaries report (the release, plus `git describe` when the build has a checkout).
         .target(name: "AgentVersion", plugins: ["GitDescribe"]),
         .plugin(name: "GitDescribe", capability: .buildTool()),
+        // The admission webhook's decision, pure: an AdmissionReview in, the answer out.
+        .target(name: "Admission", dependencies: ["ENIConfig"]),
+        // The webhook's HTTPS server: AdmissionReviews in, answers out, certificate files re-read.
+        .target(
+            name: "WebhookServer",
+            dependencies: [
+                "Admission", "SystemFiles",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The webhook's certificates without cert-manager: one CA in one Secret, its own caBundle patched.
+        .target(
+            name: "WebhookCertificates",
+            dependencies: [
+                "KubeAPI",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The reconcile loop, apply policy, status, metrics, HTTP endpoints, shutdown.
         .target(
             name: "Agent",
             dependencies: [
                 "ENIConfig", "NodeFiles", "KubeAPI", "AgentVersion",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -103,6 +135,7 @@ let package = Package(
             name: "eni-config-agent",
             dependencies: [
                 "ENIConfig", "ConfigMapSource", "NodeFiles", "Agent", "AgentVersion", "CommandLineSupport",
+                "WebhookServer", "WebhookCertificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -119,12 +152,41 @@ let package = Package(
         .executableTarget(name: "eni-config-bench", dependencies: ["ENIConfig"]),
         // Whole-process benchmark of `run` against the sandbox: latency, start-up, idle footprint.
         .executableTarget(name: "agent-bench", dependencies: ["KubeSandbox"]),
+        // Whole-process benchmark of `webhook`: idle footprint, review latency under load.
+        .executableTarget(
+            name: "webhook-bench",
+            dependencies: [
+                "KubeSandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .testTarget(
             name: "ENIConfigTests",
             dependencies: ["ENIConfig", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        // Helpers shared by test targets (a scratch directory); never shipped.
+        // Helpers shared by test targets (a scratch directory, the real kubectl); never shipped.
         .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
+        .testTarget(name: "AdmissionTests", dependencies: ["Admission", "ENIConfig", "ConfigMapSource"]),
+        .testTarget(
+            name: "WebhookCertificatesTests",
+            dependencies: [
+                "WebhookCertificates", "KubeAPI", "KubeSandbox",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The webhook over HTTPS, and end to end: the real kubectl, the sandbox calling the webhook.
+        .testTarget(
+            name: "WebhookServerTests",
+            dependencies: [
+                "WebhookServer", "WebhookCertificates", "Admission", "KubeAPI", "KubeSandbox", "TestSupport", "eni-config-agent",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "SystemFilesTests", dependencies: ["SystemFiles", "TestSupport"]),
         .testTarget(name: "ConfigMapSourceTests", dependencies: ["ConfigMapSource"]),
         .testTarget(name: "YAMLReaderTests", dependencies: ["YAMLReader"]),
@@ -150,7 +212,9 @@ let package = Package(
         .testTarget(
             name: "KubeSandboxTests",
             dependencies: [
-                "KubeSandbox",
+                "KubeSandbox", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Security review of rendered installs, as a check that fails on any finding.
 
-    check_policy.py --install FILE...              a whole install (kustomize, Helm)
+    check_policy.py --install FILE...              a whole install (kustomize, Helm); the
+                                                   webhook's objects in it are checked as
+                                                   --webhook checks them
+    check_policy.py --webhook FILE...              the admission webhook's install alone
     check_policy.py --sidecar RBAC_FILE DS_FILE    the terway-sidecar overlay: its RBAC
                                                    and Terway's DaemonSet once patched
 
@@ -10,6 +13,12 @@ least privilege in RBAC (exactly the Role below, no wildcards, no secrets,
 nothing cluster-scoped), no privileged container, every capability dropped, no
 host path beyond the five the agent needs and the CNI directory never through a
 subPath, probes on the agent's port, and the command line of the CLI contract.
+
+For the webhook (docs/webhook.md): two or more replicas kept apart, a PDB,
+hostNetwork, a system priority class, non-root with nothing but the serving pair
+mounted, RBAC on exactly its Secret and its ValidatingWebhookConfiguration, and a
+configuration that sends only the one ConfigMap (rule, namespaceSelector,
+matchConditions) with sideEffects None, v1 reviews and a timeout of 5 s at most.
 """
 from __future__ import annotations
 
@@ -80,22 +89,23 @@ def agent_container(pod_spec: dict) -> dict | None:
     return next((c for c in pod_spec.get("containers", []) if c.get("name") == AGENT_CONTAINER), None)
 
 
-def parse_run_args(args: list[str], where: str, report: Report) -> dict[str, str]:
-    report.check(bool(args) and args[0] == "run", where, f"args must start with the subcommand 'run', got {args[:1]}")
+def parse_flags(args: list[str], subcommand: str, allowed: set[str], where: str, report: Report) -> dict[str, str]:
+    """`<subcommand> --flag=value ...` into {flag: value}, each flag one of `allowed`, once."""
+    report.check(bool(args) and args[0] == subcommand, where, f"args must start with the subcommand {subcommand!r}, got {args[:1]}")
     flags: dict[str, str] = {}
     for arg in args[1:]:
         key, sep, value = arg.partition("=")
         flag = key.removeprefix("--")
         if not report.check(key.startswith("--") and sep == "=", where, f"argument {arg!r} is not --flag=value"):
             continue
-        report.check(flag in RUN_FLAGS, where, f"--{flag} is not a flag of `eni-config-agent run`")
+        report.check(flag in allowed, where, f"--{flag} is not a flag of `eni-config-agent {subcommand}`")
         report.check(flag not in flags, where, f"--{flag} is given twice")
         flags[flag] = value
     return flags
 
 
 def check_command_line(container: dict, where: str, report: Report) -> dict[str, str]:
-    flags = parse_run_args(container.get("args", []), where, report)
+    flags = parse_flags(container.get("args", []), "run", RUN_FLAGS, where, report)
     report.check(not container.get("command"), where, "command overrides the image's entrypoint")
     for flag, value in REQUIRED_RUN_ARGS.items():
         report.check(flags.get(flag) == value, where, f"--{flag} must be {value!r}, got {flags.get(flag)!r}")
@@ -141,7 +151,8 @@ def check_probes(container: dict, listen_port: int | None, where: str, report: R
         report.check("host" not in http_get, where, f"{probe_name} must probe the pod IP, not a fixed host")
 
 
-def check_security_context(container: dict, where: str, report: Report) -> None:
+def check_powerless(container: dict, where: str, report: Report) -> None:
+    """Not privileged, no escalation, every capability dropped, a read-only root file system."""
     sc = container.get("securityContext") or {}
     caps = sc.get("capabilities") or {}
     report.check(sc.get("privileged") is not True, where, "container is privileged")
@@ -149,8 +160,13 @@ def check_security_context(container: dict, where: str, report: Report) -> None:
     report.check(caps.get("drop") == ["ALL"], where, f"capabilities.drop must be [ALL], got {caps.get('drop')}")
     report.check(not caps.get("add"), where, f"no capability may be added, got {caps.get('add')}")
     report.check(sc.get("readOnlyRootFilesystem") is True, where, "readOnlyRootFilesystem must be true")
-    report.check((sc.get("seccompProfile") or {}).get("type") == "RuntimeDefault", where, "seccompProfile must be RuntimeDefault")
     report.check(sc.get("procMount") in (None, "Default"), where, "procMount must be Default")
+
+
+def check_security_context(container: dict, where: str, report: Report) -> None:
+    check_powerless(container, where, report)
+    sc = container.get("securityContext") or {}
+    report.check((sc.get("seccompProfile") or {}).get("type") == "RuntimeDefault", where, "seccompProfile must be RuntimeDefault")
     report.check(sc.get("runAsUser") == 0, where, "runAsUser must be 0, explicitly (the image's default user is not root)")
 
 
@@ -235,14 +251,16 @@ def check_own_pod(daemonset: dict, where: str, report: Report) -> None:
     report.check(rolling.get("maxSurge") in (None, 0, "0%"), where, "maxSurge must be 0: two agents would share the host port")
 
 
-def role_grants(role: dict, where: str, report: Report) -> set[tuple[str, str, str, str | None]]:
+def role_grants(role: dict, where: str, report: Report, own_secret: str | None = None) -> set[tuple[str, str, str, str | None]]:
+    """(group, resource, verb, name) tuples; secrets only by the name `own_secret` (the webhook's)."""
     grants = set()
     for rule in role.get("rules", []):
         report.check("nonResourceURLs" not in rule, where, "grants nonResourceURLs")
         values = [*rule.get("apiGroups", []), *rule.get("resources", []), *rule.get("verbs", []),
                   *rule.get("resourceNames", [])]
         report.check("*" not in values, where, f"wildcard in rule {rule}")
-        report.check("secrets" not in rule.get("resources", []), where, "grants access to secrets")
+        report.check("secrets" not in rule.get("resources", []) or (own_secret is not None and rule.get("resourceNames") == [own_secret]),
+                     where, "grants access to secrets")
         for group in rule.get("apiGroups", []):
             for resource in rule.get("resources", []):
                 for verb in rule.get("verbs", []):
@@ -285,8 +303,16 @@ def check_kinds_and_namespaces(objects: list[dict], allowed: set[str], namespace
                      f"{name_of(obj)}: must be in namespace {namespace}")
 
 
+def is_webhook_object(obj: dict) -> bool:
+    return (obj.get("metadata", {}).get("labels") or {}).get("app.kubernetes.io/component") == "webhook"
+
+
 def check_install(path: str, report: Report) -> None:
-    objects = load_objects(path)
+    everything = load_objects(path)
+    webhook = [o for o in everything if is_webhook_object(o)]
+    if webhook:
+        check_webhook(webhook, path, report)
+    objects = [o for o in everything if not is_webhook_object(o)]
     daemonsets = [o for o in objects if o.get("kind") == "DaemonSet"]
     if not report.check(len(daemonsets) == 1, path, f"expected one DaemonSet, found {len(daemonsets)}"):
         return
@@ -316,19 +342,208 @@ def check_sidecar(rbac_path: str, daemonset_path: str, report: Report) -> None:
     check_rbac(rbac, namespace, flags.get("configmap-name", ""), pod.get("serviceAccountName", "default"), rbac_path, report)
 
 
+# ---- the admission webhook -------------------------------------------------
+
+WEBHOOK_CONTAINER = "eni-config-webhook"
+WEBHOOK_KINDS = {"ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "Secret",
+                 "Deployment", "PodDisruptionBudget", "Service", "ValidatingWebhookConfiguration"}
+CLUSTER_SCOPED = {"ClusterRole", "ClusterRoleBinding", "ValidatingWebhookConfiguration"}
+# The CLI contract of `eni-config-agent webhook` (README, docs/webhook.md).
+WEBHOOK_FLAGS = {
+    "listen", "tls-cert-file", "tls-private-key-file", "path", "namespace", "configmap-name",
+    "certificate-secret", "service-name", "webhook-configuration-name", "kubeconfig", "context", "log-format",
+}
+SYSTEM_PRIORITY_CLASSES = {"system-cluster-critical", "system-node-critical"}
+
+
+def selects(selector: dict, labels: dict) -> bool:
+    match = (selector or {}).get("matchLabels") or {}
+    return bool(match) and all(labels.get(k) == v for k, v in match.items())
+
+
+def check_webhook_pod(deployment: dict, where: str, report: Report) -> tuple[dict, dict[str, str], int | None]:
+    """The Deployment's points; returns the pod spec, the webhook's flags and its container port."""
+    spec = deployment.get("spec", {})
+    template = spec.get("template", {})
+    pod = template.get("spec", {})
+    pod_labels = template.get("metadata", {}).get("labels") or {}
+    report.check((spec.get("replicas") or 1) >= 2, where, "replicas must be 2 or more")
+    report.check(selects(spec.get("selector"), pod_labels), where, "the selector must match the pod's labels")
+    rolling = (spec.get("strategy") or {}).get("rollingUpdate") or {}
+    report.check(rolling.get("maxSurge") in (0, "0%"), where, "maxSurge must be 0: the port is on the host")
+    report.check(pod.get("hostNetwork") is True, where, "hostNetwork must be true (the webhook must answer when pod networking is broken)")
+    report.check(pod.get("dnsPolicy") == "ClusterFirstWithHostNet", where, "dnsPolicy must be ClusterFirstWithHostNet")
+    for flag in ("hostPID", "hostIPC", "shareProcessNamespace"):
+        report.check(pod.get(flag) is not True, where, f"{flag} must not be set")
+    report.check(pod.get("priorityClassName") in SYSTEM_PRIORITY_CLASSES, where,
+                 f"priorityClassName must be one of {sorted(SYSTEM_PRIORITY_CLASSES)}")
+    terms = (((pod.get("affinity") or {}).get("podAntiAffinity") or {}).get("requiredDuringSchedulingIgnoredDuringExecution")) or []
+    report.check(any(t.get("topologyKey") == "kubernetes.io/hostname" and selects(t.get("labelSelector"), pod_labels) for t in terms),
+                 where, "required podAntiAffinity on kubernetes.io/hostname must keep the replicas on different nodes")
+    pod_security = pod.get("securityContext") or {}
+    report.check(pod_security.get("runAsNonRoot") is True and pod_security.get("runAsUser") not in (None, 0), where,
+                 "the pod must run as a non-root user (runAsNonRoot, runAsUser other than 0)")
+    report.check((pod_security.get("seccompProfile") or {}).get("type") == "RuntimeDefault", where, "seccompProfile must be RuntimeDefault")
+    report.check(not pod_security.get("sysctls"), where, "no sysctls")
+    containers = pod.get("containers", [])
+    report.check([c.get("name") for c in containers] == [WEBHOOK_CONTAINER], where, f"the only container must be {WEBHOOK_CONTAINER}")
+    report.check(not pod.get("initContainers") and not pod.get("ephemeralContainers"), where, "no other containers")
+    container = containers[0] if containers else {}
+    cwhere = f"{where} container {WEBHOOK_CONTAINER}"
+    check_powerless(container, cwhere, report)
+    report.check((container.get("securityContext") or {}).get("runAsUser") != 0, cwhere, "the container must not run as root")
+    check_resources(container, cwhere, report)
+    check_image(container, cwhere, report)
+    report.check(not container.get("command"), cwhere, "command overrides the image's entrypoint")
+    flags = parse_flags(container.get("args", []), "webhook", WEBHOOK_FLAGS, cwhere, report)
+    env = {e.get("name"): str(e.get("value", "")) for e in container.get("env", [])}
+    listen = flags.get("listen", "").replace("$(WEBHOOK_PORT)", env.get("WEBHOOK_PORT", ""))
+    ports = {p.get("name"): p.get("containerPort") for p in container.get("ports", [])}
+    port = ports.get("webhook-https")
+    report.check(port is not None and listen in {f"0.0.0.0:{port}", f"[::]:{port}"}, cwhere,
+                 f"--listen must be a wildcard address on the containerPort webhook-https ({port}), got {listen!r}")
+    for probe_name in ("startupProbe", "readinessProbe", "livenessProbe"):
+        http_get = (container.get(probe_name) or {}).get("httpGet") or {}
+        report.check(http_get.get("scheme") == "HTTPS" and http_get.get("path") == "/healthz"
+                     and http_get.get("port") in ("webhook-https", port), cwhere,
+                     f"{probe_name} must be an HTTPS GET of /healthz on webhook-https")
+    # Nothing from the host, and of the Secret only the serving pair (never the CA's key).
+    mounts = {m.get("name"): m for m in container.get("volumeMounts", [])}
+    for volume in pod.get("volumes", []):
+        vwhere = f"{where} volume {volume.get('name')}"
+        secret = volume.get("secret")
+        if not report.check(secret is not None and set(volume) == {"name", "secret"}, vwhere, "only a Secret volume is allowed"):
+            continue
+        items = {i.get("key"): i.get("path") for i in secret.get("items") or []}
+        report.check(items == {"tls.crt": "tls.crt", "tls.key": "tls.key"}, vwhere,
+                     "must mount exactly tls.crt and tls.key (never ca.key)")
+        report.check(secret.get("secretName") == flags.get("certificate-secret"), vwhere, "must be the --certificate-secret")
+        mount = mounts.get(volume.get("name")) or {}
+        report.check(mount.get("readOnly") is True, vwhere, "must be mounted read-only")
+        directory = mount.get("mountPath", "").rstrip("/")
+        report.check(flags.get("tls-cert-file") == f"{directory}/tls.crt" and flags.get("tls-private-key-file") == f"{directory}/tls.key",
+                     vwhere, "--tls-cert-file and --tls-private-key-file must be the mounted tls.crt and tls.key")
+    report.check(bool(pod.get("volumes")), where, "the serving certificate must come from the Secret volume")
+    return pod, flags, port
+
+
+def check_webhook_configuration(configuration: dict, namespace: str, flags: dict[str, str], service: dict,
+                                where: str, report: Report) -> None:
+    webhooks = configuration.get("webhooks", [])
+    if not report.check(len(webhooks) == 1, where, f"expected one webhook, found {len(webhooks)}"):
+        return
+    webhook = webhooks[0]
+    report.check(webhook.get("sideEffects") == "None", where, "sideEffects must be None")
+    report.check(webhook.get("admissionReviewVersions") == ["v1"], where, "admissionReviewVersions must be [v1]")
+    report.check(isinstance(webhook.get("timeoutSeconds"), int) and 1 <= webhook["timeoutSeconds"] <= 5, where,
+                 "timeoutSeconds must be set, 5 at most")
+    report.check(webhook.get("failurePolicy") in ("Fail", "Ignore"), where, "failurePolicy must be chosen explicitly (docs/webhook.md)")
+    client = webhook.get("clientConfig") or {}
+    report.check("caBundle" not in client, where, "caBundle must not be in the manifest: the webhook keeps it (--certificate-secret)")
+    target = client.get("service") or {}
+    service_port = next((p.get("port") for p in service.get("spec", {}).get("ports", [])), None)
+    report.check(target.get("name") == service.get("metadata", {}).get("name") == flags.get("service-name")
+                 and target.get("namespace") == namespace and target.get("port", 443) == service_port, where,
+                 "clientConfig.service must be the install's Service (and --service-name), on its port")
+    report.check(target.get("path") == flags.get("path", "/validate-eni-config"), where, "clientConfig.service.path must be --path")
+    report.check(configuration.get("metadata", {}).get("name") == flags.get("webhook-configuration-name"), where,
+                 "the configuration's name must be --webhook-configuration-name")
+    rules = webhook.get("rules", [])
+    report.check(len(rules) == 1 and rules[0].get("apiGroups") == [""] and rules[0].get("apiVersions") == ["v1"]
+                 and rules[0].get("resources") == ["configmaps"] and rules[0].get("scope") == "Namespaced"
+                 and set(rules[0].get("operations", [])) <= {"CREATE", "UPDATE", "DELETE"}, where,
+                 "the one rule must cover core/v1 configmaps (Namespaced), CREATE/UPDATE/DELETE at most")
+    report.check((webhook.get("namespaceSelector") or {}).get("matchLabels") == {"kubernetes.io/metadata.name": namespace}, where,
+                 f"namespaceSelector must select the namespace {namespace} only")
+    expected = f"request.namespace == '{namespace}' && request.name == '{flags.get('configmap-name')}'"
+    report.check([c.get("expression") for c in webhook.get("matchConditions", [])] == [expected], where,
+                 f"matchConditions must be exactly [{expected!r}]: only the one ConfigMap reaches the webhook")
+
+
+def check_webhook_rbac(objects: list[dict], namespace: str, service_account: str, secret: str, configuration: str,
+                       where: str, report: Report) -> None:
+    expected = {
+        "Role": {("", "secrets", verb, secret) for verb in ("get", "patch")},
+        "ClusterRole": {("admissionregistration.k8s.io", "validatingwebhookconfigurations", verb, configuration) for verb in ("get", "patch")},
+    }
+    for kind, grants_expected in expected.items():
+        for role in [o for o in objects if o.get("kind") == kind]:
+            role_where = f"{where} {name_of(role)}"
+            grants = role_grants(role, role_where, report, own_secret=secret)
+            report.check(grants == grants_expected, role_where,
+                         f"must grant exactly get/patch on its one object; extra: {sorted(grants - grants_expected, key=str)}, "
+                         f"missing: {sorted(grants_expected - grants, key=str)}")
+    for kind, role_kind in (("RoleBinding", "Role"), ("ClusterRoleBinding", "ClusterRole")):
+        for binding in [o for o in objects if o.get("kind") == kind]:
+            binding_where = f"{where} {name_of(binding)}"
+            ref = binding.get("roleRef", {})
+            report.check(ref.get("kind") == role_kind and any(o.get("kind") == role_kind and o["metadata"]["name"] == ref.get("name") for o in objects),
+                         binding_where, f"must reference the install's {role_kind}")
+            subjects = binding.get("subjects", [])
+            report.check(subjects == [{"kind": "ServiceAccount", "name": service_account, "namespace": namespace}], binding_where,
+                         f"must bind only ServiceAccount {namespace}/{service_account}")
+
+
+def check_webhook(objects: list[dict], path: str, report: Report) -> None:
+    kinds = [o.get("kind") for o in objects]
+    for kind in sorted(WEBHOOK_KINDS):
+        report.check(kinds.count(kind) == 1, path, f"the webhook install must have exactly one {kind}, has {kinds.count(kind)}")
+    for obj in objects:
+        report.check(obj.get("kind") in WEBHOOK_KINDS, path, f"{name_of(obj)}: kind not allowed in the webhook install")
+    if any(kinds.count(kind) != 1 for kind in WEBHOOK_KINDS):
+        return
+    one = {o["kind"]: o for o in objects}
+    deployment = one["Deployment"]
+    where = f"{path} {name_of(deployment)}"
+    namespace = deployment.get("metadata", {}).get("namespace")
+    for obj in objects:
+        scoped = obj.get("metadata", {}).get("namespace")
+        if obj["kind"] in CLUSTER_SCOPED:
+            report.check(scoped is None, path, f"{name_of(obj)}: cluster-scoped, must have no namespace")
+        else:
+            report.check(scoped == namespace, path, f"{name_of(obj)}: must be in namespace {namespace}")
+    pod, flags, port = check_webhook_pod(deployment, where, report)
+    report.check(flags.get("namespace") == namespace, where, "--namespace must be the install's namespace")
+    pod_labels = deployment["spec"]["template"].get("metadata", {}).get("labels") or {}
+    service_account = pod.get("serviceAccountName", "default")
+    report.check(one["ServiceAccount"]["metadata"]["name"] == service_account, path, "the pod must use the install's ServiceAccount")
+    pdb = one["PodDisruptionBudget"]
+    pdb_spec = pdb.get("spec", {})
+    report.check(selects(pdb_spec.get("selector"), pod_labels), path, "the PodDisruptionBudget must select the webhook's pods")
+    report.check(isinstance(pdb_spec.get("minAvailable"), int) and 1 <= pdb_spec["minAvailable"] < (deployment["spec"].get("replicas") or 1),
+                 path, "the PodDisruptionBudget's minAvailable must keep one replica and let one go")
+    service = one["Service"]
+    service_spec = service.get("spec", {})
+    report.check(service_spec.get("selector") and all(pod_labels.get(k) == v for k, v in service_spec["selector"].items()), path,
+                 "the Service must select the webhook's pods")
+    report.check([p.get("targetPort") for p in service_spec.get("ports", [])] in (["webhook-https"], [port]), path,
+                 "the Service must target the container's webhook-https port")
+    secret = one["Secret"]
+    report.check(secret["metadata"]["name"] == flags.get("certificate-secret"), path, "the Secret must be --certificate-secret")
+    report.check(secret.get("type") == "Opaque" and not secret.get("data") and not secret.get("stringData"), path,
+                 "the Secret must be an empty Opaque one: certificates are issued in the cluster, never shipped")
+    check_webhook_configuration(one["ValidatingWebhookConfiguration"], namespace, flags, service,
+                                f"{path} {name_of(one['ValidatingWebhookConfiguration'])}", report)
+    check_webhook_rbac(objects, namespace, service_account, secret["metadata"]["name"],
+                       one["ValidatingWebhookConfiguration"]["metadata"]["name"], path, report)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--install", nargs="*", default=[], metavar="FILE")
+    parser.add_argument("--webhook", nargs="*", default=[], metavar="FILE")
     parser.add_argument("--sidecar", nargs=2, action="append", default=[], metavar=("RBAC_FILE", "DS_FILE"))
     options = parser.parse_args()
     report = Report()
     for path in options.install:
         check_install(path, report)
+    for path in options.webhook:
+        check_webhook(load_objects(path), path, report)
     for rbac_path, daemonset_path in options.sidecar:
         check_sidecar(rbac_path, daemonset_path, report)
     for finding in report.findings:
         print(f"FINDING {finding}")
-    checked = len(options.install) + len(options.sidecar)
+    checked = len(options.install) + len(options.webhook) + len(options.sidecar)
     print(f"policy: {checked} installs checked, {len(report.findings)} findings")
     return 1 if report.findings else 0
 

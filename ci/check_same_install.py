@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """The three ways in must install the same agent.
 
-    check_same_install.py KUSTOMIZE_DEFAULT HELM_DEFAULT TERWAY_FIXTURE PATCHED_TERWAY
+    check_same_install.py KUSTOMIZE_DEFAULT HELM_DEFAULT TERWAY_FIXTURE PATCHED_TERWAY \
+                          KUSTOMIZE_WEBHOOK HELM_WEBHOOK
 
 - the chart with default values renders the same objects as `kubectl kustomize
   deploy`, but for the labels and the annotation that only Helm reads;
 - the terway-sidecar patch adds the very container and volumes of deploy/ (but for
-  --coexist=terway), and leaves Terway's own containers and volumes as they were.
+  --coexist=terway), and leaves Terway's own containers and volumes as they were;
+- the chart with webhook.enabled renders the same webhook objects as
+  `kubectl kustomize deploy/webhook`.
 """
 from __future__ import annotations
 
@@ -54,9 +57,9 @@ def by_identity(objects: list[dict]) -> dict[str, dict]:
     return {f"{o['kind']}/{o['metadata'].get('namespace')}/{o['metadata']['name']}": o for o in objects}
 
 
-def kustomize_vs_helm(kustomize_path: str, helm_path: str) -> list[str]:
-    kustomize = by_identity(load(kustomize_path))
-    helm = by_identity(without_helm_metadata(load(helm_path)))
+def kustomize_vs_helm(kustomize_path: str, helm_path: str, only=lambda obj: True) -> list[str]:
+    kustomize = by_identity([o for o in load(kustomize_path) if only(o)])
+    helm = by_identity([o for o in without_helm_metadata(load(helm_path)) if only(o)])
     findings = [f"only in {kustomize_path}: {key}" for key in sorted(set(kustomize) - set(helm))]
     findings += [f"only in {helm_path}: {key}" for key in sorted(set(helm) - set(kustomize))]
     for key in sorted(set(kustomize) & set(helm)):
@@ -102,11 +105,17 @@ def sidecar_vs_deploy(kustomize_path: str, fixture_path: str, patched_path: str)
     return findings
 
 
-def main(kustomize_path: str, helm_path: str, fixture_path: str, patched_path: str) -> int:
+def is_webhook_object(obj: dict) -> bool:
+    return (obj.get("metadata", {}).get("labels") or {}).get("app.kubernetes.io/component") == "webhook"
+
+
+def main(kustomize_path: str, helm_path: str, fixture_path: str, patched_path: str,
+         webhook_kustomize_path: str, webhook_helm_path: str) -> int:
     findings = kustomize_vs_helm(kustomize_path, helm_path) + sidecar_vs_deploy(kustomize_path, fixture_path, patched_path)
+    findings += kustomize_vs_helm(webhook_kustomize_path, webhook_helm_path, only=is_webhook_object)
     for finding in findings:
         print(f"FINDING {finding}")
-    print(f"same install: kustomize, Helm and the sidecar patch compared, {len(findings)} findings")
+    print(f"same install: kustomize, Helm, the sidecar patch and the webhook compared, {len(findings)} findings")
     return 1 if findings else 0
 
 

@@ -39,12 +39,53 @@ def has_configmap(objects: Objects) -> bool:
     return any(o["kind"] == "ConfigMap" for o in objects)
 
 
+def the(kind: str, objects: Objects) -> dict:
+    return next(o for o in objects if o["kind"] == kind)
+
+
+def has_webhook(objects: Objects) -> bool:
+    return any(o["kind"] == "ValidatingWebhookConfiguration" for o in objects)
+
+
+def webhook_entry(objects: Objects) -> dict:
+    return the("ValidatingWebhookConfiguration", objects)["webhooks"][0]
+
+
+def webhook_args(objects: Objects) -> list[str]:
+    return the("Deployment", objects)["spec"]["template"]["spec"]["containers"][0]["args"]
+
+
 # name -> (values, [(what must hold, check)])
 VALUE_SETS: dict[str, tuple[dict, list[tuple[str, Callable[[Objects], bool]]]]] = {
     "default": ({}, [
         ("on-start mode", has_arg("--apply=on-start")),
         ("the example ConfigMap", has_configmap),
         ("DaemonSet terway-eniip", lambda o: daemonset(o)["metadata"]["name"] == "terway-eniip"),
+        ("no webhook by default", lambda o: not has_webhook(o) and not any(o2["kind"] == "Deployment" for o2 in o)),
+    ]),
+    "webhook": ({"webhook": {"enabled": True}}, [
+        ("the webhook configuration", has_webhook),
+        ("failurePolicy Fail", lambda o: webhook_entry(o)["failurePolicy"] == "Fail"),
+        ("two replicas", lambda o: the("Deployment", o)["spec"]["replicas"] == 2),
+        ("the agent as well", lambda o: daemonset(o)["metadata"]["name"] == "terway-eniip"),
+    ]),
+    "webhook-custom": ({
+        "configMapName": "eni-config-canary",
+        "logFormat": "text",
+        "webhook": {"enabled": True, "replicas": 3, "port": 10300, "failurePolicy": "Ignore", "timeoutSeconds": 3,
+                    "resources": {"requests": {"cpu": "20m", "memory": "40Mi"}, "limits": {"memory": "96Mi"}},
+                    "tolerations": [{"operator": "Exists"}], "priorityClassName": "system-node-critical"},
+    }, [
+        ("the ConfigMap name in matchConditions", lambda o: webhook_entry(o)["matchConditions"][0]["expression"]
+         == "request.namespace == 'kube-system' && request.name == 'eni-config-canary'"),
+        ("the ConfigMap name in the arguments", lambda o: "--configmap-name=eni-config-canary" in webhook_args(o)),
+        ("failurePolicy Ignore", lambda o: webhook_entry(o)["failurePolicy"] == "Ignore"),
+        ("the timeout", lambda o: webhook_entry(o)["timeoutSeconds"] == 3),
+        ("the replicas", lambda o: the("Deployment", o)["spec"]["replicas"] == 3),
+        ("the port", lambda o: the("Deployment", o)["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"] == 10300),
+        ("the resources", lambda o: the("Deployment", o)["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]
+         == {"memory": "96Mi"}),
+        ("the priority class", lambda o: the("Deployment", o)["spec"]["template"]["spec"]["priorityClassName"] == "system-node-critical"),
     ]),
     "live": ({"applyMode": "live"}, [("live mode", has_arg("--apply=live"))]),
     "no-example-configmap": ({"createExampleConfigMap": False}, [
@@ -90,6 +131,12 @@ BAD_VALUES: list[tuple[str, dict]] = [
     ("unknown toleration field", {"tolerations": [{"operator": "Exists", "tolerate": "all"}]}),
     ("createExampleConfigMap as a string", {"createExampleConfigMap": "yes"}),
     ("bad pull policy", {"image": {"pullPolicy": "Sometimes"}}),
+    ("webhook timeout over 5 s", {"webhook": {"timeoutSeconds": 10}}),
+    ("unknown failurePolicy", {"webhook": {"failurePolicy": "Sometimes"}}),
+    ("a single webhook replica", {"webhook": {"replicas": 1}}),
+    ("a caBundle value", {"webhook": {"caBundle": "LS0t"}}),
+    ("webhook.enabled as a string", {"webhook": {"enabled": "true"}}),
+    ("webhook without a memory limit", {"webhook": {"resources": {"limits": None}}}),
 ]
 
 

@@ -27,6 +27,9 @@ public struct AgentConfiguration: Sendable {
     /// above the server's answer time and its bookmark interval. Not a flag: operators have no
     /// reason to change it.
     public var idleReadTimeout = Duration.seconds(180)
+    /// What one client may cost the HTTP endpoints. Not flags: the defaults suit every node;
+    /// tests shorten them.
+    public var httpLimits = HTTPLimits()
 
     public init(nodeName: String) {
         self.nodeName = nodeName

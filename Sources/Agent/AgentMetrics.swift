@@ -12,6 +12,7 @@ public final class AgentMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     let applies: Counter
     let writeFailures: Counter
+    let applyWarnings: Counter
     let invalidVersions: Counter
     let configValid: Gauge
     let pendingChange: Gauge
@@ -26,6 +27,9 @@ public final class AgentMetrics: Sendable {
     public init(version: String = BuildVersion.description) {
         applies = registry.makeCounter(name: "eni_config_agent_applies_total", help: "Writes of the node file (unchanged renders are not counted).")
         writeFailures = registry.makeCounter(name: "eni_config_agent_write_failures_total", help: "Failed writes of the node file; the previous file stayed.")
+        applyWarnings = registry.makeCounter(
+            name: "eni_config_agent_apply_warnings_total",
+            help: "Steps after a node file write that failed (last-good record, stale 10-terway.conf removal, directory fsync); the file holds the new version.")
         invalidVersions = registry.makeCounter(name: "eni_config_agent_invalid_versions_total", help: "Versions of eni-config rejected by validation.")
         configValid = registry.makeGauge(name: "eni_config_agent_config_valid", help: "1 when the latest version of eni-config is valid for this node.")
         pendingChange = registry.makeGauge(name: "eni_config_agent_pending_change", help: "1 when a valid newer version waits for a rollout restart (on-start mode).")
@@ -45,9 +49,11 @@ public final class AgentMetrics: Sendable {
         pendingChange.set(pending ? 1.0 : 0.0)
     }
 
-    /// An `apply` decision was carried out: the node file holds `applied` (written, or already identical).
-    func recordApply(wrote: Bool, applied: AppliedVersion, pending: Bool) {
+    /// An `apply` decision was carried out: the node file holds `applied` (written, or already
+    /// identical); `warnings` steps after the rename failed.
+    func recordApply(wrote: Bool, warnings: Int, applied: AppliedVersion, pending: Bool) {
         if wrote { applies.increment() }
+        if warnings > 0 { applyWarnings.increment(by: Int64(warnings)) }
         lastApplyTimestamp.set(applied.appliedAt)
         pendingChange.set(pending ? 1.0 : 0.0)
         setApplied(sha256: applied.conflist.sha256, resourceVersion: applied.resourceVersion)

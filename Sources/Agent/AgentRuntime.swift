@@ -67,8 +67,14 @@ public final class AgentRuntime: Sendable {
                 "rolloutRestartedAt": "\(configuration.rolloutRestartedAt ?? "none")",
                 "coexist": "\(configuration.coexistence.rawValue)", "hostRoot": "\(configuration.hostRoot)",
             ])
+        let limits = configuration.httpLimits
+        let budget = ConnectionBudget(limits: limits)
         let app = Application(
             router: AgentEndpoints.router(state: state),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [RequestGuard(limits: limits, budget: budget)],
+                httpDecoderConfiguration: .init(
+                    maxHeaderFieldSize: limits.maximumHeaderBytes, maxHeaderListSize: limits.maximumHeaderBytes, maxHeaderFieldCount: 100))),
             configuration: .init(address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: nil),
             onServerRunning: { [boundPort] channel in
                 boundPort.value.withLock { $0 = channel.localAddress?.port }

@@ -17,6 +17,7 @@ public actor AgentState {
     private let watchStatus: @Sendable () -> Watcher.Status
     /// False once the reconcile loop has ended for any reason but shutdown: `/healthz` then fails.
     private var loopAlive = true
+    private var nodeFileDigest = NodeFileDigest()
 
     public init(
         node: String, mode: ApplyMode, coexistence: Coexistence = .none, lastGood: RenderedConflist? = nil,
@@ -57,14 +58,16 @@ public actor AgentState {
         _ = reconciler.observeNodeFile(.holds(sha256: lastGood.sha256))
     }
 
-    func applySucceeded(wrote: Bool, at date: Date) {
+    /// - Parameter warnings: steps after the rename that failed (counted, never retried).
+    func applySucceeded(wrote: Bool, warnings: Int, at date: Date) {
         reconciler.applySucceeded(at: date.timeIntervalSince1970)
         if let applied = reconciler.applied {
-            metrics.recordApply(wrote: wrote, applied: applied, pending: reconciler.pending)
+            metrics.recordApply(wrote: wrote, warnings: warnings, applied: applied, pending: reconciler.pending)
         }
     }
 
     func applyFailed() {
+        reconciler.applyFailed()
         metrics.recordWriteFailure()
     }
 
@@ -84,6 +87,7 @@ public actor AgentState {
         health.lastError = status.activeFailure.map { "\($0.operation.rawValue): \($0.error)" }
         health.watchRestarts = status.counters.watchRestarts
         health.relists = status.counters.relists
+        health.resourceVersion = status.resumeResourceVersion
         return health
     }
 
@@ -99,16 +103,13 @@ public actor AgentState {
 
     public var isAlive: Bool { loopAlive }
 
-    /// Reads the node file each time: readiness must notice a file changed behind the agent's back.
+    /// Readiness must notice a file changed behind the agent's back, so the node file is looked
+    /// at for each probe; it is read and hashed again only when it changed (`NodeFileDigest`).
     public func readiness() -> Readiness {
-        readiness(of: readNodeFile())
+        readiness(of: nodeFileDigest.current(of: directory, now: .now))
     }
 
-    private func readNodeFile() -> Result<[UInt8]?, NodeFileError> {
-        Result { () throws(NodeFileError) in try directory.currentNodeFile() }
-    }
-
-    private func readiness(of nodeFile: Result<[UInt8]?, NodeFileError>) -> Readiness {
+    private func readiness(of nodeFile: Result<String?, NodeFileError>) -> Readiness {
         Readiness.check(
             applied: reconciler.applied, latest: reconciler.latest, nodeFile: nodeFile, nodeFilePath: directory.nodeFilePath,
             waitingForTerway: reconciler.waitingForTerway != nil || (reconciler.coexistence == .terway && reconciler.applied == nil && nodeFile.isMissing),
@@ -116,7 +117,7 @@ public actor AgentState {
     }
 
     public func status() -> AgentStatus {
-        let nodeFile = readNodeFile()
+        let nodeFile = nodeFileDigest.current(of: directory, now: .now)
         let readiness = readiness(of: nodeFile)
         let reason: String? = if case .notReady(let why) = readiness { why } else { nil }
         return AgentStatus(
@@ -133,18 +134,20 @@ public actor AgentState {
                     appliedAt: Date(timeIntervalSince1970: $0.appliedAt).formatted(.iso8601))
             },
             latest: reconciler.latest.map {
-                AgentStatus.Latest(resourceVersion: $0.resourceVersion, valid: $0.conflist != nil, sha256: $0.conflist?.sha256, diagnostics: $0.diagnostics)
+                AgentStatus.Latest(
+                    resourceVersion: $0.resourceVersion, valid: $0.conflist != nil, sha256: $0.conflist?.sha256,
+                    diagnostics: $0.diagnostics, diagnosticsOmitted: $0.omittedDiagnostics)
             },
             nodeFile: AgentStatus.NodeFile(
                 path: directory.nodeFilePath, present: nodeFile.isPresent,
-                sha256: (try? nodeFile.get())?.map(ContentHash.sha256Hex),
+                sha256: (try? nodeFile.get()) ?? nil,
                 findings: findings),
             watch: watchHealth(),
             rolloutRestartedAt: rolloutRestartedAt)
     }
 }
 
-extension Result<[UInt8]?, NodeFileError> {
+extension Result<String?, NodeFileError> {
     fileprivate var isMissing: Bool {
         if case .success(nil) = self { true } else { false }
     }

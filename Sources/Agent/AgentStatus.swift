@@ -15,7 +15,10 @@ public struct AgentStatus: Sendable, Codable, Hashable {
         public var resourceVersion: String?
         public var valid: Bool
         public var sha256: String?
+        /// The first `ObservedVersion.diagnosticLimit` findings.
         public var diagnostics: [Diagnostic]
+        /// How many more there were.
+        public var diagnosticsOmitted: Int
     }
 
     public struct NodeFile: Sendable, Codable, Hashable {

@@ -8,12 +8,12 @@ public enum Readiness: Sendable, Hashable {
     case ready
     case notReady(String)
 
-    /// - Parameter nodeFile: the node file's bytes, nil when nothing is there, or why it cannot be read.
     /// - Parameters:
+    ///   - nodeFile: the node file's SHA-256 (hex), nil when nothing is there, or why it cannot be read.
     ///   - waitingForTerway: beside Terway, a valid version waits for terwayd to create the node file.
     ///   - restoredOverTerway: the sha256 put back over terwayd's copy of a rejected version.
     public static func check(
-        applied: AppliedVersion?, latest: ObservedVersion?, nodeFile: Result<[UInt8]?, NodeFileError>, nodeFilePath: String,
+        applied: AppliedVersion?, latest: ObservedVersion?, nodeFile: Result<String?, NodeFileError>, nodeFilePath: String,
         waitingForTerway: Bool = false, restoredOverTerway: String? = nil
     ) -> Readiness {
         if let latest, latest.standAside {
@@ -29,16 +29,16 @@ public enum Readiness: Sendable, Hashable {
             }
             return .notReady("no valid eni-config applied yet (waiting for the API server)")
         }
-        let bytes: [UInt8]
+        let digest: String
         switch nodeFile {
         case .success(let read?):
-            bytes = read
+            digest = read
         case .success(nil):
             return .notReady("\(nodeFilePath) is missing; it should hold sha256 \(applied.conflist.sha256)")
         case .failure(let error):
             return .notReady("\(error); it should hold sha256 \(applied.conflist.sha256)")
         }
-        guard bytes == applied.conflist.bytes else {
+        guard digest == applied.conflist.sha256 else {
             return .notReady("\(nodeFilePath) was changed by someone else; it should hold sha256 \(applied.conflist.sha256)")
         }
         return .ready
@@ -47,7 +47,7 @@ public enum Readiness: Sendable, Hashable {
     public var isReady: Bool { self == .ready }
 
     private static func invalid(_ latest: ObservedVersion, restored: String?) -> Readiness {
-        let errors = latest.diagnostics.errors.count
+        let errors = latest.errorCount
         let kept = restored.map { "the last good file (sha256 \($0.prefix(12))) is back over Terway's copy of it" } ?? "nothing applied yet"
         return .notReady("eni-config is invalid (\(errors) error\(errors == 1 ? "" : "s")); \(kept): see /status or kubectl describe cm -n kube-system eni-config")
     }

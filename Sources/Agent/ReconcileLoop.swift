@@ -7,7 +7,9 @@ import ServiceLifecycle
 
 /// The agent's main job: every state of eni-config the watcher delivers is evaluated for this
 /// node, handed to the apply policy, and the policy's decisions are carried out — a write, an
-/// Event, a log line. A failed write is retried with backoff until a newer version replaces it.
+/// Event, a log line. A failed write is retried with jittered backoff, each time writing what
+/// the policy wants then. Deliveries that arrive while a write is in progress are coalesced
+/// (`LatestWins`): only the newest is evaluated next.
 public struct ReconcileLoop: Service {
     let configuration: AgentConfiguration
     let state: AgentState
@@ -16,6 +18,10 @@ public struct ReconcileLoop: Service {
     let logger: Logger
     /// This node: where its facts are read and the one path that applies a version to it.
     let target: NodeTarget
+
+    /// Between retries of a failed write: 1 s doubling to 30 s, each wait drawn from [d, 2d) so
+    /// that a fleet-wide disk problem does not retry in lockstep.
+    static let writeRetryPolicy = BackoffPolicy(initial: .seconds(1), cap: .seconds(30), resetAfter: .seconds(120))
 
     public init(
         configuration: AgentConfiguration, state: AgentState,
@@ -32,33 +38,29 @@ public struct ReconcileLoop: Service {
             autoDataPathV2: configuration.autoDataPathV2, lastGood: configuration.stateDirectory.map(LastGoodStore.init(directory:)))
     }
 
-    private enum Input: Sendable {
-        case delivery(WatchDelivery)
-        case nodeFile(NodeFileState)
-        case retryWrite
-    }
-
 
     public func run() async throws {
-        let (inputs, continuation) = AsyncStream<Input>.makeStream()
+        let mailbox = LatestWins()
         // Graceful shutdown cancels the watch; a write in progress is synchronous and finishes first.
         try await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask {
-                    for await delivery in deliveries { continuation.yield(.delivery(delivery)) }
-                    continuation.finish()
+                    for await delivery in deliveries { mailbox.post(.delivery(delivery)) }
+                    mailbox.finish()
                 }
                 if configuration.coexistence == .terway {
                     group.addTask { [directory = state.directory, interval = configuration.nodeFilePollInterval] in
                         var watch = NodeFileWatch(directory: directory)
                         while !Task.isCancelled {
-                            if let change = watch.poll() { continuation.yield(.nodeFile(change)) }
+                            if let change = watch.poll() { mailbox.post(.nodeFile(change)) }
                             try? await Task.sleep(for: interval)
                         }
                     }
                 }
-                var retryDelay = RetryDelay()
-                for await input in inputs {
+                var backoff = Backoff(policy: Self.writeRetryPolicy)
+                var random = SystemRandomNumberGenerator()
+                var retryTimer: Task<Void, Never>?
+                for await input in mailbox.inputs {
                     let wroteOK: Bool?
                     switch input {
                     case .delivery(.applied(let object)):
@@ -74,15 +76,19 @@ public struct ReconcileLoop: Service {
                     }
                     switch wroteOK {
                     case false?:
-                        let delay = retryDelay.next()
-                        group.addTask {
-                            try? await Task.sleep(for: delay)
-                            continuation.yield(.retryWrite)
+                        let delay = backoff.nextDelay(now: .now, using: &random)
+                        retryTimer?.cancel()
+                        retryTimer = Task {
+                            guard (try? await Task.sleep(for: delay)) != nil else { return }
+                            mailbox.requestRetry()
                         }
-                    case true?: retryDelay = RetryDelay()
-                    case nil: break
+                    case true?:
+                        backoff.reset()
+                    case nil:
+                        break
                     }
                 }
+                retryTimer?.cancel()
                 group.cancelAll()
             }
         }
@@ -121,10 +127,13 @@ public struct ReconcileLoop: Service {
         switch decision {
         case .none:
             return nil
-        case .reportInvalid(let diagnostics):
-            for diagnostic in diagnostics { logger.log(level: diagnostic.severity == .error ? .error : .warning, "\(diagnostic)") }
+        case .reportInvalid(let version):
+            for diagnostic in version.diagnostics { logger.log(level: diagnostic.severity == .error ? .error : .warning, "\(diagnostic)") }
+            if version.omittedDiagnostics > 0 {
+                logger.error("\(version.omittedDiagnostics) more findings are not shown (the first \(version.diagnostics.count) are)")
+            }
             logger.error("eni-config version rejected; the node file stays as it is", metadata: ["resourceVersion": "\(object?.resourceVersion ?? "")"])
-            await post(.warning, reason: "InvalidConfig", action: "Validate", note: EventNote.invalid(diagnostics), regarding: regarding)
+            await post(.warning, reason: "InvalidConfig", action: "Validate", note: EventNote.invalid(version), regarding: regarding)
             return nil
         case .reportPending(let conflist):
             logger.notice(
@@ -159,29 +168,35 @@ public struct ReconcileLoop: Service {
 
     private func write(_ conflist: RenderedConflist, resourceVersion: String?, regarding: ObjectReference) async -> Bool {
         let directory = state.directory
+        let now = Date()
+        let report: NodeApplyReport
         do {
-            let now = Date()
-            let report = try target.apply(conflist, resourceVersion: resourceVersion, at: now)
-            let outcome = report.outcome
-            await state.applySucceeded(wrote: outcome.wroteNodeFile, at: now)
-            await state.setFindings(report.findings)
-            for warning in report.warnings {
-                logger.warning("the node file is written, but recording it as last good failed", metadata: ["error": "\(warning)"])
-                await post(.warning, reason: "RecordFailed", action: "Apply", note: "\(warning)", regarding: regarding)
-            }
-            logger.notice(
-                outcome.wroteNodeFile ? "node file written" : "node file already up to date",
-                metadata: ["path": "\(directory.nodeFilePath)", "sha256": "\(conflist.sha256)", "resourceVersion": "\(resourceVersion ?? "")"])
-            if outcome.wroteNodeFile {
-                await post(.normal, reason: "Applied", action: "Apply", note: EventNote.applied(conflist, path: directory.nodeFilePath), regarding: regarding)
-            }
-            return true
+            report = try target.apply(conflist, resourceVersion: resourceVersion, at: now)
         } catch {
             await state.applyFailed()
             logger.error("writing the node file failed; the previous file stays", metadata: ["error": "\(error)"])
             await post(.warning, reason: "WriteFailed", action: "Apply", note: "\(error)", regarding: regarding)
             return false
         }
+        // The version is on the node from here on: what failed after the rename is reported, never retried.
+        let outcome = report.outcome
+        await state.applySucceeded(wrote: outcome.wroteNodeFile, warnings: report.warnings.count, at: now)
+        await state.setFindings(report.findings)
+        let metadata: Logger.Metadata = [
+            "path": "\(directory.nodeFilePath)", "sha256": "\(conflist.sha256)", "resourceVersion": "\(resourceVersion ?? "")",
+        ]
+        logger.notice(outcome.wroteNodeFile ? "node file written" : "node file already up to date", metadata: metadata)
+        for warning in report.warnings {
+            logger.warning("the node file holds the new version, but a step after writing it failed", metadata: metadata.merging(["error": "\(warning)"]) { $1 })
+        }
+        if !report.warnings.isEmpty {
+            await post(
+                .warning, reason: "AppliedWithWarnings", action: "Apply",
+                note: EventNote.appliedWithWarnings(conflist, path: directory.nodeFilePath, report.warnings), regarding: regarding)
+        } else if outcome.wroteNodeFile {
+            await post(.normal, reason: "Applied", action: "Apply", note: EventNote.applied(conflist, path: directory.nodeFilePath), regarding: regarding)
+        }
+        return true
     }
 
     private func post(_ type: EventReport.EventType, reason: String, action: String, note: String, regarding: ObjectReference) async {
@@ -190,22 +205,11 @@ public struct ReconcileLoop: Service {
     }
 }
 
-/// Waits between retries of a failed write: 1 s doubling to 30 s.
-struct RetryDelay {
-    private var seconds = 1
-
-    mutating func next() -> Duration {
-        defer { seconds = min(seconds * 2, 30) }
-        return .seconds(seconds)
-    }
-}
-
 /// Event notes: short, and only about our two keys.
 enum EventNote {
-    static func invalid(_ diagnostics: [Diagnostic]) -> String {
-        let errors = diagnostics.errors
-        let first = errors.prefix(3).map(\.description).joined(separator: "; ")
-        let more = errors.count > 3 ? " (and \(errors.count - 3) more: see /status)" : ""
+    static func invalid(_ version: ObservedVersion) -> String {
+        let first = version.diagnostics.errors.prefix(3).map(\.description).joined(separator: "; ")
+        let more = version.errorCount > 3 ? " (and \(version.errorCount - 3) more: see /status)" : ""
         return "eni-config rejected, the node file stays as it was: \(first)\(more)"
     }
 
@@ -215,6 +219,11 @@ enum EventNote {
 
     static func applied(_ conflist: RenderedConflist, path: String) -> String {
         "wrote \(path) sha256 \(conflist.sha256.prefix(12)) (chain \(conflist.chainDescription))"
+    }
+
+    static func appliedWithWarnings(_ conflist: RenderedConflist, path: String, _ warnings: [NodeFileError]) -> String {
+        "\(path) holds sha256 \(conflist.sha256.prefix(12)) (chain \(conflist.chainDescription)), but: "
+            + warnings.map(\.description).joined(separator: "; ")
     }
 
     static func restored(_ lastGood: RenderedConflist, path: String) -> String {

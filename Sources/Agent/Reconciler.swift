@@ -3,10 +3,21 @@ import KubeAPI
 import NodeFiles
 
 /// One version of eni-config as the agent saw it, already evaluated for this node
-/// (ENIConfig's rules, Terway's render for the node, the node's plugin binaries).
+/// (ENIConfig's rules, Terway's render for the node, the node's plugin binaries). Only the first
+/// findings are kept: a chain of 20,000 broken plugins must not cost megabytes of `/status`,
+/// log and memory on every node, and the first ones are what an operator fixes first.
 public struct ObservedVersion: Sendable, Hashable {
+    /// How many findings a version keeps.
+    public static let diagnosticLimit = 50
+
     public var resourceVersion: String?
+    /// The first `diagnosticLimit` findings in reporting order (errors before warnings when
+    /// there are more), each with its message and path shortened to `Diagnostic.boundedLength`.
     public var diagnostics: [Diagnostic]
+    /// How many findings were left out of `diagnostics`.
+    public var omittedDiagnostics: Int
+    /// Errors found, kept or not.
+    public var errorCount: Int
     /// Non-nil exactly when the version may be written (no error, binaries included).
     public var conflist: RenderedConflist?
     /// What Terway's own init renders for this version on this node, when this agent rejects
@@ -20,10 +31,43 @@ public struct ObservedVersion: Sendable, Hashable {
         terwayRender: RenderedConflist? = nil, standAside: Bool = false
     ) {
         self.resourceVersion = resourceVersion
-        self.diagnostics = diagnostics
-        self.conflist = diagnostics.hasErrors ? nil : conflist
-        self.terwayRender = diagnostics.hasErrors ? terwayRender : nil
+        let errors = diagnostics.errors.count
+        var errorSlots = min(errors, Self.diagnosticLimit)
+        var warningSlots = Self.diagnosticLimit - errorSlots
+        let kept = diagnostics.filter { diagnostic in
+            switch diagnostic.severity {
+            case .error:
+                defer { errorSlots -= 1 }
+                return errorSlots > 0
+            case .warning:
+                defer { warningSlots -= 1 }
+                return warningSlots > 0
+            }
+        }
+        self.diagnostics = kept.map(\.bounded)
+        omittedDiagnostics = diagnostics.count - kept.count
+        errorCount = errors
+        self.conflist = errors > 0 ? nil : conflist
+        self.terwayRender = errors > 0 ? terwayRender : nil
         self.standAside = standAside
+    }
+}
+
+extension Diagnostic {
+    /// The most characters of a message or path the agent keeps: a key of the ConfigMap can be
+    /// as long as the ConfigMap, and messages and paths quote keys.
+    public static let boundedLength = 300
+
+    var bounded: Diagnostic {
+        var copy = self
+        copy.message = Self.shortened(message)
+        copy.path = path.map(Self.shortened)
+        return copy
+    }
+
+    private static func shortened(_ text: String) -> String {
+        guard text.unicodeScalars.count > boundedLength else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.prefix(boundedLength - 1))) + "…"
     }
 }
 
@@ -42,7 +86,7 @@ public struct Reconciler: Sendable {
         /// Write this version to the node file.
         case apply(RenderedConflist)
         /// A new invalid version: report it (once); the node file stays.
-        case reportInvalid([Diagnostic])
+        case reportInvalid(ObservedVersion)
         /// A valid version that waits for the next rollout (on-start mode): report it (once).
         case reportPending(RenderedConflist)
         /// Put the last good render back over Terway's copy of a rejected version (coexistence).
@@ -90,8 +134,10 @@ public struct Reconciler: Sendable {
         configMapDeleted = false
         waitingForTerway = nil
         guard let conflist = version.conflist else {
-            let alreadyReported = previous.map { $0.conflist == nil && $0.diagnostics == version.diagnostics } ?? false
-            return alreadyReported ? .none : .reportInvalid(version.diagnostics)
+            let alreadyReported = previous.map {
+                $0.conflist == nil && $0.diagnostics == version.diagnostics && $0.omittedDiagnostics == version.omittedDiagnostics
+            } ?? false
+            return alreadyReported ? .none : .reportInvalid(version)
         }
         guard !version.standAside else { return .none }
         guard let applied else {
@@ -145,11 +191,20 @@ public struct Reconciler: Sendable {
         inFlight = nil
     }
 
-    /// After a failed write (the node file is as it was): the decision to write the same
-    /// version again, unless a newer observation has replaced it or it has since succeeded.
+    /// The write of the last `apply` decision failed; the node file is as it was.
+    public mutating func applyFailed() {
+        inFlight = nil
+    }
+
+    /// Later, after a failed write: what the policy wants written now. That is the latest version
+    /// when it is valid, not on the node yet, and the mode applies it, never the version whose
+    /// write failed as such: after a revert to what the node holds, or an invalid edit, a retry
+    /// of the abandoned version would put on the node what the operator has moved away from.
     public mutating func retry() -> Decision {
-        guard let version = inFlight, let conflist = version.conflist else { return .none }
-        return .apply(conflist)
+        guard let latest, let conflist = latest.conflist, !latest.standAside,
+            applied.map({ $0.conflist.sha256 != conflist.sha256 && mode == .live }) ?? true
+        else { return .none }
+        return startWrite(latest, conflist)
     }
 
     private mutating func startWrite(_ version: ObservedVersion, _ conflist: RenderedConflist) -> Decision {

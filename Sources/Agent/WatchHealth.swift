@@ -6,6 +6,9 @@ public struct WatchHealth: Sendable, Hashable, Codable {
     public var lastError: String?
     public var watchRestarts = 0
     public var relists = 0
+    /// The newest resource version the watch has seen (its list, an event or a bookmark): where
+    /// it resumes, and how far behind the API server this node's view is.
+    public var resourceVersion = "0"
 
     public init() {}
 }

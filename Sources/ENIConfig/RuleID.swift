@@ -43,6 +43,8 @@ public enum RuleID: String, Sendable, Hashable, CaseIterable, Codable {
     case pluginType = "plugin-type"
     /// A field libcni decodes for every plugin (`capabilities`, `ipam`, `dns`) has the wrong shape.
     case pluginField = "plugin-field"
+    /// `ipam.type` is not a plain file name (a path separator, NUL or a control character).
+    case ipamType = "ipam-type"
     /// A key the container runtime fills in (`args`, `runtimeConfig`, `prevResult`, `cni.dev/…`) is set (warning).
     case runtimeKey = "runtime-key"
 

@@ -7,6 +7,14 @@ import Darwin
 #endif
 import SystemFiles
 
+/// What `replaceFile` did.
+enum Replacement {
+    /// The file already held exactly these bytes.
+    case unchanged
+    /// The new file is in place; `notDurable` says why a crash might still bring the old one back.
+    case replaced(notDurable: NodeFileError?)
+}
+
 /// The one way this package puts a file on disk (docs/contracts.md, "The node file", steps 2–4):
 /// a reader, or a crash at any moment, sees the old file or the new one whole, never a mix.
 extension LockedDirectory {
@@ -15,12 +23,14 @@ extension LockedDirectory {
 
     /// Replaces the file `name` in this directory with `bytes`, mode 0600, through a temporary
     /// file renamed over it; a symbolic link at `name` is replaced, never followed.
-    /// Returns false and touches nothing when `name` already is a regular file with exactly these
-    /// bytes and mode: every write makes runtimes reload their configuration.
-    /// On failure the temporary file is removed and `name` is as it was.
-    func replaceFile(named name: String, with bytes: [UInt8]) throws(NodeFileError) -> Bool {
+    /// Touches nothing when `name` already is a regular file with exactly these bytes and mode:
+    /// every write makes runtimes reload their configuration.
+    /// Throws only when `name` is as it was (the temporary file removed). Once the rename is done
+    /// every reader sees the new file, so a failure to make it durable (the directory's fsync) is
+    /// returned with the outcome instead: the caller must not report the old file as in place.
+    func replaceFile(named name: String, with bytes: [UInt8]) throws(NodeFileError) -> Replacement {
         removeLeftoverTemporaryFiles(of: name)
-        if holdsExactly(bytes, inFile: name) { return false }
+        if holdsExactly(bytes, inFile: name) { return .unchanged }
         let temporaryName = TemporaryFileName.make(for: name)
         let temporaryPath = joinPath(path, temporaryName)
         let file = retryingInterrupted {
@@ -36,8 +46,12 @@ extension LockedDirectory {
             unlinkat(descriptor, temporaryName, 0)
             throw error
         }
-        try sync()
-        return true
+        do {
+            try sync()
+        } catch {
+            return .replaced(notDurable: error)
+        }
+        return .replaced(notDurable: nil)
     }
 
     /// Writes all of `bytes`, sets the mode, makes both durable, and closes `file`.

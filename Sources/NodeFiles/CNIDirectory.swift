@@ -25,13 +25,29 @@ public struct CNIDirectory: Sendable, Hashable {
     /// last-good record is `LastGoodStore`'s): nothing is written when the node file already
     /// holds exactly these bytes; a missing directory is created, an existing one never removed or
     /// recreated; a stale `10-terway.conf` is removed only once the new file is durably in place.
-    /// On failure the node file is as it was.
+    /// Throws only when the node file is as it was. What fails after the rename (the directory's
+    /// fsync, the stale file's removal) leaves the new version in place and is in `warnings`.
     public func write(_ conflist: RenderedConflist) throws(NodeFileError) -> WriteOutcome {
         let directory = try LockedDirectory(path: path)
-        let wrote = try directory.replaceFile(named: Self.nodeFileName, with: conflist.bytes)
-        let removedStaleConf = try directory.removeFile(named: Self.staleConfName)
-        if removedStaleConf { try directory.sync() }
-        return WriteOutcome(wroteNodeFile: wrote, removedStaleConf: removedStaleConf)
+        var outcome = WriteOutcome(wroteNodeFile: false, removedStaleConf: false)
+        switch try directory.replaceFile(named: Self.nodeFileName, with: conflist.bytes) {
+        case .unchanged:
+            break
+        case .replaced(let notDurable):
+            outcome.wroteNodeFile = true
+            if let notDurable {
+                // Removing the stale file before the rename is durable could leave neither after a crash.
+                outcome.warnings = [notDurable]
+                return outcome
+            }
+        }
+        do throws(NodeFileError) {
+            outcome.removedStaleConf = try directory.removeFile(named: Self.staleConfName)
+            if outcome.removedStaleConf { try directory.sync() }
+        } catch {
+            outcome.warnings.append(error)
+        }
+        return outcome
     }
 }
 
@@ -41,10 +57,13 @@ public struct WriteOutcome: Sendable, Hashable, CustomStringConvertible {
     public var wroteNodeFile: Bool
     /// True when a stale `10-terway.conf` was removed after the node file was in place.
     public var removedStaleConf: Bool
+    /// Steps after the rename that failed: the node file holds the new version all the same.
+    public var warnings: [NodeFileError]
 
-    public init(wroteNodeFile: Bool, removedStaleConf: Bool) {
+    public init(wroteNodeFile: Bool, removedStaleConf: Bool, warnings: [NodeFileError] = []) {
         self.wroteNodeFile = wroteNodeFile
         self.removedStaleConf = removedStaleConf
+        self.warnings = warnings
     }
 
     public var description: String {

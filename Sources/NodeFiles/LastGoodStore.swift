@@ -57,7 +57,9 @@ public struct LastGoodStore: Sendable, Hashable {
                 remedy: "report this as a bug")
         }
         let state = try LockedDirectory(path: directory)
-        _ = try state.replaceFile(named: Self.fileName, with: Array(document) + [UInt8(ascii: "\n")])
+        if case .replaced(let notDurable?) = try state.replaceFile(named: Self.fileName, with: Array(document) + [UInt8(ascii: "\n")]) {
+            throw notDurable
+        }
     }
 
     /// The recorded copy, nil when nothing was recorded yet. A record whose bytes no longer match

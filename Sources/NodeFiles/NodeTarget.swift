@@ -45,7 +45,7 @@ public struct NodeTarget: Sendable {
     /// durable the version is on the node: what fails after it is a warning in the report.
     public func apply(_ conflist: RenderedConflist, resourceVersion: String?, at date: Date) throws(NodeFileError) -> NodeApplyReport {
         let outcome = try directory.write(conflist)
-        var warnings: [NodeFileError] = []
+        var warnings = outcome.warnings
         if let lastGood {
             do {
                 try lastGood.record(conflist, resourceVersion: resourceVersion, appliedAt: date)
@@ -61,7 +61,8 @@ public struct NodeTarget: Sendable {
 /// What an apply did: the write, what failed after it, and what the CNI directory holds now.
 public struct NodeApplyReport: Sendable, Hashable {
     public var outcome: WriteOutcome
-    /// Failures after the durable rename: the version is on the node all the same.
+    /// Failures after the rename (the write's own and the last-good record's): the version is
+    /// on the node all the same.
     public var warnings: [NodeFileError]
     public var findings: [Diagnostic]
 }

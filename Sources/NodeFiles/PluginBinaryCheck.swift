@@ -27,9 +27,9 @@ public func checkPluginBinaries(_ pluginTypes: [String], in binDirectory: String
 }
 
 private func checkPluginBinary(index: Int, type: String, in binDirectory: String) -> Diagnostic? {
-    // An empty type or one with a path separator names no file in the bin directory;
-    // validation already reports it at the same path.
-    guard !type.isEmpty, !type.contains("/"), !type.contains("\\") else { return nil }
+    // An empty type, one with a path separator or a NUL (which stat() would stop at) names no
+    // file in the bin directory; validation already reports it at the same path.
+    guard !type.isEmpty, !type.contains("/"), !type.contains("\\"), !type.utf8.contains(0) else { return nil }
     let binary = joinPath(binDirectory, type)
     let path: JSONPath = [.key("plugins"), .index(index), .key("type")]
     let consequence = "every pod ADD on this node would fail"

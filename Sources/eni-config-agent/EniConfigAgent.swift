@@ -19,6 +19,7 @@ struct EniConfigAgent: AsyncParsableCommand {
             RenderCommand.self,
             DiffCommand.self,
             RunCommand.self,
+            WebhookCommand.self,
         ]
     )
 

@@ -5,6 +5,7 @@ import KubeAPI
 import KubeSandbox
 import Logging
 import NIOCore
+import Synchronization
 import Testing
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -25,6 +26,8 @@ final class AgentHarness: Sendable {
     let runtime: AgentRuntime
     let kubeconfigPath: String
     let tokenFile: String
+    /// Every line the agent logged (info and above).
+    let logs: LogCapture
     private let task: Task<Void, any Error>
 
     var nodeFilePath: String { runtime.state.directory.nodeFilePath }
@@ -35,9 +38,11 @@ final class AgentHarness: Sendable {
     /// A shorter `idleReadTimeout` than the agent's default comes with bookmarks four times as
     /// often, as on a real cluster (a bookmark a minute, three minutes of silence allowed), so
     /// only a watch that really goes silent is taken for dead.
+    /// With `inCluster` the agent finds the sandbox as a pod finds its API server: the service's
+    /// address in the environment, the token and CA in `serviceAccountDirectory`.
     static func start(
         mode: ApplyMode, seed: String? = "eni-config.yaml", startSandbox: Bool = true,
-        idleReadTimeout: Duration? = nil,
+        idleReadTimeout: Duration? = nil, inCluster: Bool = false,
         prepare: (Sandbox) throws -> Void = { _ in },
         configure: (inout AgentConfiguration) throws -> Void = { _ in }
     ) async throws -> AgentHarness {
@@ -48,11 +53,15 @@ final class AgentHarness: Sendable {
         if let seed { try sandbox.seed(manifest: try example(seed)) }
         if startSandbox { try await sandbox.start() }
         try prepare(sandbox)
-        return try AgentHarness(sandbox: sandbox, mode: mode, port: port, idleReadTimeout: idleReadTimeout, configure: configure)
+        return try AgentHarness(
+            sandbox: sandbox, mode: mode, port: port, idleReadTimeout: idleReadTimeout, inCluster: inCluster, configure: configure)
     }
 
+    var serviceAccountDirectory: String { directory.appendingPathComponent("serviceaccount").path }
+
     private init(
-        sandbox: Sandbox, mode: ApplyMode, port: Int, idleReadTimeout: Duration?, configure: (inout AgentConfiguration) throws -> Void
+        sandbox: Sandbox, mode: ApplyMode, port: Int, idleReadTimeout: Duration?, inCluster: Bool,
+        configure: (inout AgentConfiguration) throws -> Void
     ) throws {
         self.sandbox = sandbox
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("eni-agent-\(UUID().uuidString)")
@@ -76,9 +85,20 @@ final class AgentHarness: Sendable {
         configuration.hostRoot = vethHostRoot
         if let idleReadTimeout { configuration.idleReadTimeout = idleReadTimeout }
         try configure(&configuration)
-        let connection = try ClusterConnection.fromKubeConfig(paths: [kubeconfigPath], context: nil)
-        var logger = Logger(label: "agent-under-test")
-        logger.logLevel = .critical
+        let connection: ClusterConnection
+        if inCluster {
+            let serviceAccount = directory.appendingPathComponent("serviceaccount")
+            try FileManager.default.createDirectory(at: serviceAccount, withIntermediateDirectories: true)
+            try (sandbox.token ?? "").write(to: serviceAccount.appendingPathComponent("token"), atomically: true, encoding: .utf8)
+            try (sandbox.certificateAuthorityPEM ?? "").write(to: serviceAccount.appendingPathComponent("ca.crt"), atomically: true, encoding: .utf8)
+            let address = ["KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": "\(sandbox.port ?? port)"]
+            connection = try InClusterConfig.connection(environment: address, serviceAccountDirectory: serviceAccount.path)
+        } else {
+            connection = try ClusterConnection.fromKubeConfig(paths: [kubeconfigPath], context: nil)
+        }
+        let logs = LogCapture()
+        self.logs = logs
+        let logger = Logger(label: "agent-under-test") { _ in CapturingLogHandler(capture: logs) }
         let runtime = AgentRuntime(configuration: configuration, connection: connection, logger: logger)
         self.runtime = runtime
         task = Task { try await runtime.run(gracefulShutdownSignals: []) }
@@ -124,6 +144,31 @@ final class AgentHarness: Sendable {
 }
 
 struct HarnessTimeout: Error {}
+
+/// The agent's log lines, kept in memory for tests to count and search.
+final class LogCapture: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+
+    var all: [String] { lines.withLock { $0 } }
+}
+
+struct CapturingLogHandler: LogHandler {
+    let capture: LogCapture
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let fields = metadata.merging(event.metadata ?? [:]) { $1 }.map { "\($0.key)=\($0.value)" }.sorted()
+        capture.append(([event.level.rawValue, "\(event.message)"] + fields).joined(separator: " "))
+    }
+}
 
 extension AgentHarness {
     /// A kubeconfig for a sandbox that is not listening yet (its port chosen in advance).

@@ -47,6 +47,21 @@ import Testing
         }
     }
 
+    /// `kubectl edit` and `kubectl rollout restart` at once: the new pod's first read must see the
+    /// edit even while the apiserver's watch cache still holds the previous version.
+    @Test func onStartAppliesTheCurrentVersionWhileTheWatchCacheLags() async throws {
+        let harness = try await AgentHarness.start(mode: .onStart) { sandbox in
+            sandbox.pauseWatchCache()
+            try sandbox.seed(manifest: try example("eni-config-tuning.yaml"))
+        }
+        defer { Task { await harness.stop() } }
+        try await harness.eventually("the first version on the node and an open watch") {
+            harness.nodeFile() != nil && harness.sandbox.openWatchCount == 1
+        }
+        #expect(harness.nodeFile()?.contains("\"tuning\"") == true, "the edit, not the version the cache still holds")
+        #expect(await harness.status().pending == false)
+    }
+
     @Test func invalidAtStartKeepsThePodNotReadyUntilFixed() async throws {
         let harness = try await AgentHarness.start(mode: .onStart, seed: "eni-config-invalid.yaml")
         defer { Task { await harness.stop() } }
@@ -75,7 +90,8 @@ import Testing
     @Test func aFileChangedBehindTheAgentsBackMakesItNotReady() async throws {
         let harness = try await AgentHarness.start(mode: .onStart)
         defer { Task { await harness.stop() } }
-        try await harness.eventually("the node file") { harness.nodeFile() != nil }
+        // Applied, not only renamed: the file is changed behind the agent's back after that.
+        try await harness.eventually("the first version applied") { await harness.status().applied != nil }
         try "{}\n".write(toFile: harness.nodeFilePath, atomically: true, encoding: .utf8)
         let readiness = try await harness.get("/readyz")
         #expect(readiness.status == 503)
@@ -86,7 +102,8 @@ import Testing
     @Test func anUnreadableNodeFileIsReportedWithItsCause() async throws {
         let harness = try await AgentHarness.start(mode: .onStart)
         defer { Task { await harness.stop() } }
-        try await harness.eventually("the node file") { harness.nodeFile() != nil }
+        // Applied, not only renamed: the file is changed behind the agent's back after that.
+        try await harness.eventually("the first version applied") { await harness.status().applied != nil }
         try FileManager.default.removeItem(atPath: harness.nodeFilePath)
         try FileManager.default.createDirectory(atPath: harness.nodeFilePath, withIntermediateDirectories: false)
         let readiness = try await harness.get("/readyz")

@@ -52,7 +52,7 @@ private func invalid(_ rv: String, _ message: String) -> ObservedVersion {
         _ = reconciler.observe(valid("10", "A"))
         reconciler.applySucceeded(at: 1)
         let bad = invalid("11", "false here, true in 10-terway.conf")
-        #expect(reconciler.observe(bad) == .reportInvalid(bad.diagnostics))
+        #expect(reconciler.observe(bad) == .reportInvalid(bad))
         #expect(reconciler.observe(invalid("12", "false here, true in 10-terway.conf")) == .none)
         #expect(reconciler.observe(invalid("13", "another mistake")) != .none)
         #expect(reconciler.applied?.resourceVersion == "10")
@@ -109,6 +109,97 @@ private func invalid(_ rv: String, _ message: String) -> ObservedVersion {
     }
 }
 
+/// A write that failed is retried later; by then the operator may have reverted or broken the
+/// ConfigMap. Each row feeds the policy in order and checks every decision it returns.
+@Suite struct ReconcilerRetryTableTests {
+    enum Step: Sendable {
+        case observe(ObservedVersion, Reconciler.Decision)
+        /// The write of the last `apply` decision succeeded or failed.
+        case written
+        case failed
+        /// The retry timer fired after a failure.
+        case retry(Reconciler.Decision)
+    }
+
+    struct Row: CustomTestStringConvertible, Sendable {
+        let name: String
+        let mode: ApplyMode
+        let steps: [Step]
+        /// The body of what is applied at the end; nil for nothing.
+        let applied: String?
+        var testDescription: String { name }
+    }
+
+    static let x = valid("10", "X")
+    static func write(_ version: ObservedVersion) -> Reconciler.Decision { .apply(version.conflist!) }
+
+    static let rows: [Row] = [
+        Row(name: "live: after a revert to what the node holds, the retry writes nothing", mode: .live, steps: [
+            .observe(x, write(x)), .written,
+            .observe(valid("11", "A"), write(valid("11", "A"))), .failed,
+            .observe(valid("12", "X"), .none),
+            .retry(.none),
+        ], applied: "X"),
+        Row(name: "live: after an invalid edit, the retry writes nothing", mode: .live, steps: [
+            .observe(x, write(x)), .written,
+            .observe(valid("11", "A"), write(valid("11", "A"))), .failed,
+            .observe(invalid("12", "bad"), .reportInvalid(invalid("12", "bad"))),
+            .retry(.none),
+        ], applied: "X"),
+        Row(name: "live: after an invalid edit and its fix, the retry writes the fix", mode: .live, steps: [
+            .observe(x, write(x)), .written,
+            .observe(valid("11", "A"), write(valid("11", "A"))), .failed,
+            .observe(invalid("12", "bad"), .reportInvalid(invalid("12", "bad"))),
+            .observe(valid("13", "B"), write(valid("13", "B"))), .failed,
+            .retry(write(valid("13", "B"))), .written,
+        ], applied: "B"),
+        Row(name: "live: with nothing newer, the retry writes the failed version again", mode: .live, steps: [
+            .observe(x, write(x)), .written,
+            .observe(valid("11", "A"), write(valid("11", "A"))), .failed,
+            .retry(write(valid("11", "A"))), .failed,
+            .retry(write(valid("11", "A"))), .written,
+        ], applied: "A"),
+        Row(name: "live: a newer version written meanwhile leaves the retry nothing to do", mode: .live, steps: [
+            .observe(x, write(x)), .written,
+            .observe(valid("11", "A"), write(valid("11", "A"))), .failed,
+            .observe(valid("12", "B"), write(valid("12", "B"))), .written,
+            .retry(.none),
+        ], applied: "B"),
+        Row(name: "on-start: after the first write failed and an invalid edit, the retry writes nothing", mode: .onStart, steps: [
+            .observe(valid("10", "A"), write(valid("10", "A"))), .failed,
+            .observe(invalid("11", "bad"), .reportInvalid(invalid("11", "bad"))),
+            .retry(.none),
+        ], applied: nil),
+        Row(name: "on-start: the first write failed, the retry writes it", mode: .onStart, steps: [
+            .observe(valid("10", "A"), write(valid("10", "A"))), .failed,
+            .retry(write(valid("10", "A"))), .written,
+        ], applied: "A"),
+        Row(name: "on-start: once something is applied, a retry never writes a pending version", mode: .onStart, steps: [
+            .observe(x, write(x)), .written,
+            .observe(valid("11", "A"), .reportPending(valid("11", "A").conflist!)),
+            .retry(.none),
+        ], applied: "X"),
+    ]
+
+    @Test(arguments: rows)
+    func retry(_ row: Row) {
+        var reconciler = Reconciler(mode: row.mode)
+        for (index, step) in row.steps.enumerated() {
+            switch step {
+            case .observe(let version, let expected):
+                #expect(reconciler.observe(version) == expected, "step \(index)")
+            case .written:
+                reconciler.applySucceeded(at: Double(index))
+            case .failed:
+                reconciler.applyFailed()
+            case .retry(let expected):
+                #expect(reconciler.retry() == expected, "step \(index)")
+            }
+        }
+        #expect(reconciler.applied.map { String(decoding: $0.conflist.bytes, as: UTF8.self) } == row.applied)
+    }
+}
+
 /// `--coexist terway`: the policy beside terwayd, as a table of inputs and decisions.
 @Suite struct CoexistencePolicyTests {
     private static func terwayCopy(of rv: String, _ body: String, rejected message: String) -> ObservedVersion {
@@ -136,7 +227,7 @@ private func invalid(_ rv: String, _ message: String) -> ObservedVersion {
         let rejected = Self.terwayCopy(of: "10", "T", rejected: "drifted")
         let copy = NodeFileState.holds(sha256: rejected.terwayRender!.sha256)
         #expect(reconciler.observeNodeFile(copy) == .none, "no version seen yet")
-        #expect(reconciler.observe(rejected) == .reportInvalid(rejected.diagnostics))
+        #expect(reconciler.observe(rejected) == .reportInvalid(rejected))
         #expect(reconciler.correction() == .restore(good))
         #expect(reconciler.observeNodeFile(.holds(sha256: good.sha256)) == .none, "the restore is not Terway's render")
         #expect(reconciler.correction() == .none)
@@ -175,7 +266,7 @@ private func invalid(_ rv: String, _ message: String) -> ObservedVersion {
         #expect(reconciler.observe(version) == .none)
         #expect(reconciler.applied == nil)
         let readiness = Readiness.check(
-            applied: nil, latest: reconciler.latest, nodeFile: .success(Array("fixed".utf8)), nodeFilePath: "/etc/cni/net.d/10-terway.conflist")
+            applied: nil, latest: reconciler.latest, nodeFile: .success(ContentHash.sha256Hex(Array("fixed".utf8))), nodeFilePath: "/etc/cni/net.d/10-terway.conflist")
         #expect(readiness == .ready)
     }
 }

@@ -22,11 +22,11 @@ import Testing
         return harness
     }
 
-    @Test func theFirstListIsServedFromTheCacheAndTheWatchAsksForBookmarks() async throws {
+    @Test func theFirstListIsAConsistentReadAndTheWatchAsksForBookmarks() async throws {
         let harness = try await startWatching()
         defer { Task { await harness.stop() } }
         let list = try #require(harness.sandbox.requestLog.first { $0.path.hasSuffix("/configmaps") && !$0.isWatch })
-        #expect(list.query["resourceVersion"] == "0")
+        #expect(list.query["resourceVersion"] == nil)
         #expect(list.query["fieldSelector"] == "metadata.name=eni-config")
         let watch = try #require(watches(harness.sandbox).first)
         #expect(watch.query["allowWatchBookmarks"] == "true")
@@ -178,6 +178,31 @@ import Testing
         try await harness.sandbox.start()
         try await harness.eventually("the file once the server answers", timeout: .seconds(30)) { harness.nodeFile() != nil }
         try await harness.eventually("readiness") { try await harness.get("/readyz").status == 200 }
+    }
+
+    /// The cluster CA rotates: the API server comes back with a certificate from a new CA, and
+    /// the kubelet rewrites the pod's `ca.crt`. The agent trusts the new CA without a restart.
+    @Test func aRotatedClusterCAIsReReadFromTheServiceAccount() async throws {
+        let harness = try await AgentHarness.start(mode: .live, inCluster: true)
+        defer { Task { await harness.stop() } }
+        try await harness.eventually("the first file") { harness.nodeFile()?.contains("portmap") == true }
+
+        let port = try #require(harness.sandbox.port)
+        await harness.sandbox.shutdown()
+        // Same address and token: only the CA differs.
+        let rotated = try Sandbox(configuration: SandboxConfiguration(port: port, transport: .https(token: try #require(harness.sandbox.token))))
+        // The same cluster: its store has moved on past what the agent saw.
+        try rotated.seed(manifest: try example("eni-config.yaml"))
+        try rotated.seed(manifest: try example("eni-config-tuning.yaml"))
+        try await rotated.start()
+        defer { Task { await rotated.shutdown() } }
+        try #require(rotated.certificateAuthorityPEM != harness.sandbox.certificateAuthorityPEM)
+        try #require(rotated.certificateAuthorityPEM).write(
+            toFile: harness.serviceAccountDirectory + "/ca.crt", atomically: true, encoding: .utf8)
+
+        try await harness.eventually("the edit through the rotated CA", timeout: .seconds(30)) {
+            harness.nodeFile()?.contains("tuning") == true
+        }
     }
 
     @Test func aRotatedTokenIsReReadFromTheTokenFileAfterA401() async throws {

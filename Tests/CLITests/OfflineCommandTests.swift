@@ -160,6 +160,22 @@ private func fileStat(_ path: String) -> stat? {
         #expect(!stateFiles.isEmpty)
     }
 
+    /// The node file is written before the last-good record: a record that cannot be kept is a
+    /// warning about a version that is on the node, not an I/O error that wrote nothing.
+    @Test func aLastGoodRecordThatCannotBeWrittenIsAWarningAfterTheWrite() throws {
+        let dir = try TemporaryDirectory()
+        let cniDir = dir.file("net.d")
+        FileManager.default.createFile(atPath: dir.file("state"), contents: Data("not a directory".utf8))
+        let result = try CLIRunner.run([
+            "render", "--host-root", CLIRunner.example("node-veth"), "--configmap", CLIRunner.example("eni-config.yaml"),
+            "--cni-dir", cniDir, "--state-dir", dir.file("state"),
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("10-terway.conflist: written"))
+        #expect(result.stderr.contains("warning: the node file is written, but: cannot open the directory \(dir.file("state"))"))
+        #expect(FileManager.default.fileExists(atPath: cniDir + "/10-terway.conflist"))
+    }
+
     @Test func readsAMountedConfigMapDirectory() throws {
         let dir = try TemporaryDirectory()
         let mount = dir.file("eni")

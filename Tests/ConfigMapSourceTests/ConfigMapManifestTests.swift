@@ -86,6 +86,23 @@ private let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         }
     }
 
+    /// `eni_conf` holds an access key and secret: a YAML error in a manifest names the place and
+    /// the kind of mistake, never the line.
+    @Test(arguments: [
+        ("a control character", "  eni_conf: '{\"access_key\": \"LTAIs3cr3t\u{07}\"}'\n", "cm.yaml:5:", "control characters are not allowed"),
+        ("a colon in a continued plain scalar", "  eni_conf: LTAIs3cr3t\n   access_secret: s3cr3t\n", "cm.yaml:6:", "mapping values are not allowed"),
+        ("an unclosed quote", "  eni_conf: \"LTAIs3cr3t\n", "cm.yaml:", "found unexpected end of stream"),
+        ("a duplicated key", "  eni_conf: LTAIs3cr3t\n  eni_conf: s3cr3t\n", "cm.yaml:", "duplicate keys \"eni_conf\""),
+    ])
+    func yamlErrorsNeverQuoteTheLine(_ what: String, data: String, location: String, message: String) throws {
+        let manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: eni-config, namespace: kube-system}\ndata:\n" + data
+        let error = try #require(throws: ConfigMapSourceError.self) { try ConfigMapManifest.parse(manifest, origin: "cm.yaml") }
+        #expect(error.location.hasPrefix(location), "\(error)")
+        #expect(error.location.split(separator: ":").count == 3, "a line and a column: \(error)")
+        #expect(error.message.contains(message), "\(error)")
+        #expect(!error.description.contains("s3cr3t"), "\(error)")
+    }
+
     /// Scalars are typed by the YAML 1.1 rules kubectl applies (see `YAMLType`):
     /// quoted and explicitly tagged strings are strings, and an empty document is no document.
     @Test func quotedAndTaggedScalarsAreStringsAndEmptyDocumentsAreSkipped() throws {

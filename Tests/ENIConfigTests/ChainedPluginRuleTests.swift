@@ -66,6 +66,15 @@ import Testing
         #expect(findings.first?.message == #""kernel.panic" is not a network sysctl; tuning sets only keys under net., e.g. "net.ipv6.conf.all.disable_ipv6""#)
     }
 
+    /// The key becomes a path under /proc/sys: a NUL in it passes the "net." check and fails every pod ADD.
+    @Test func sysctlKeysMustNotContainNULOrControlCharacters() {
+        let plugin = #"{"type": "tuning", "sysctl": {"net.ipv4.ip_forward\u0000": "1", "net.core.x\ny": "1", "net.core.somaxconn": "5"}}"#
+        let text = conflist([plugin])
+        let findings = evaluateChain(plugin).findings(.tuningSysctlKey)
+        #expect(findings.map(\.place) == [position(of: #""net.ipv4.ip_forward\u0000""#, in: text), position(of: #""net.core.x\ny""#, in: text)])
+        #expect(findings.first?.message == #""net.ipv4.ip_forward\u0000" must not contain NUL or other control characters (U+0000–U+001F, U+007F–U+009F)"#)
+    }
+
     /// tuning maps "." to "/", joins the key to /proc/sys and cleans the path: empty components
     /// vanish, and the first remaining one must be "net" with another after it.
     @Test(arguments: [

@@ -35,6 +35,41 @@ import Testing
         }
     }
 
+    /// `stat()` stops at a NUL and finds "portmap" for "portmap\u0000x", so the binary check
+    /// would pass while libcni fails every pod ADD: a name used as a path has no control characters.
+    @Test(arguments: [#""portmap\u0000x""#, #""portmap\u0000""#, #""port\nmap""#, #""portmap\u001b[0m""#])
+    func typeMustNotContainNULOrControlCharacters(_ type: String) {
+        let plugin = #"{"type": \#(type)}"#
+        let text = conflist([plugin])
+        let evaluation = evaluateChain(plugin)
+        expectSingle(
+            evaluation, .pluginType, path: "plugins[1].type", at: position(of: type, in: text),
+            message: #""type" must not contain NUL or other control characters (U+0000–U+001F, U+007F–U+009F), found \#(type)"#)
+        #expect(evaluation.conflist == nil)
+    }
+
+    /// DEL and the C1 controls are not JSON escapes, so they are refused the same way but shown as they are.
+    @Test(arguments: [#""portmap\u007f""#, #""portmap\u0085""#])
+    func typeMustNotContainDELOrC1Controls(_ type: String) {
+        let evaluation = evaluateChain(#"{"type": \#(type)}"#)
+        let findings = evaluation.findings(.pluginType)
+        #expect(findings.count == 1)
+        #expect(findings.first?.message.hasPrefix(#""type" must not contain NUL or other control characters"#) == true)
+        #expect(evaluation.conflist == nil)
+    }
+
+    @Test(arguments: [#""host-local\u0000x""#, #""../host-local""#, #""host\tlocal""#])
+    func ipamTypeIsAPlainFileNameToo(_ type: String) {
+        let plugin = #"{"type": "my-plugin", "ipam": {"type": \#(type)}}"#
+        let text = conflist([plugin])
+        let evaluation = evaluateChain(plugin)
+        let findings = evaluation.findings(.ipamType)
+        #expect(findings.map(\.path) == ["plugins[1].ipam.type"])
+        #expect(findings.map(\.place) == [position(of: type, in: text)])
+        #expect(findings.first?.message.hasSuffix(", found \(type)") == true, "\(findings)")
+        #expect(evaluation.conflist == nil)
+    }
+
     @Test func capabilitiesMustBeBooleansBecauseLibcniDecodesThem() {
         let plugin = #"{"type": "portmap", "capabilities": {"portMappings": "yes"}}"#
         let text = conflist([plugin])

@@ -272,6 +272,23 @@ struct KubeConfigTests {
         #expect(badYAML.file?.hasSuffix("kube/config") == true)
     }
 
+    /// A kubeconfig's lines carry tokens: a YAML error names the place and the kind of mistake,
+    /// never the text.
+    @Test(arguments: [
+        ("a duplicated key", ["token: s3cr3t-t0ken-one", "token: s3cr3t-t0ken-two"], "duplicate keys \"token\" in one mapping"),
+        ("a colon inside a plain scalar", ["token: s3cr3t: t0ken"], "mapping values are not allowed in this context"),
+        ("a control character", ["token: s3cr3t\u{07}t0ken"], "control characters are not allowed"),
+        ("an unclosed quote", ["token: \"s3cr3t-t0ken"], "found unexpected end of stream"),
+    ])
+    func yamlErrorsNeverQuoteTheLine(_ what: String, user: [String], kind: String) throws {
+        let error = try loadError(kubeconfigText(user: user))
+        #expect(error.message.hasPrefix("not valid YAML: "), "\(error)")
+        #expect(error.message.contains(kind), "\(error)")
+        #expect(error.position != nil, "\(error)")
+        #expect(!error.description.contains("s3cr3t"), "\(error)")
+        #expect(!error.description.contains("t0ken"), "\(error)")
+    }
+
     @Test func unsupportedClusterFieldsAreRefusedRatherThanIgnored() throws {
         let error = try loadError(kubeconfigText(cluster: ["proxy-url: http://proxy:3128"]))
         #expect(error.field == "clusters[name=prod].cluster.proxy-url")

@@ -1,4 +1,5 @@
 import Glibc
+import NIOSSL
 import Testing
 @testable import KubeAPI
 
@@ -136,6 +137,40 @@ struct InClusterConfigTests {
         #expect(throws: ClusterConnectionError.self) {
             try InClusterConfig.connection(environment: environment, serviceAccountDirectory: badCA.path)
         }
+    }
+
+    private func certificates(_ pem: String) throws -> NIOSSLTrustRoots {
+        .certificates(try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)))
+    }
+
+    /// The kubelet rewrites `ca.crt` when the cluster CA rotates: it is re-read like the token,
+    /// and a half-written file keeps the certificates already trusted.
+    @Test func theServiceAccountCAIsReReadLikeTheToken() throws {
+        let directory = try serviceAccount()
+        let connection = try InClusterConfig.connection(environment: environment, serviceAccountDirectory: directory.path)
+        #expect(connection.currentTLSConfiguration()?.trustRoots == (try certificates(TestPKI.shared.caCertificatePEM)))
+
+        // Any other certificate stands for the rotated CA.
+        try directory.write("ca.crt", TestPKI.shared.serverCertificatePEM)
+        #expect(connection.reloadCredentials())
+        #expect(connection.currentTLSConfiguration()?.trustRoots == (try certificates(TestPKI.shared.serverCertificatePEM)))
+        #expect(connection.currentTLSConfiguration()?.certificateVerification == .fullVerification)
+
+        try directory.write("ca.crt", "-----BEGIN CERT")
+        #expect(!connection.reloadCredentials())
+        #expect(connection.currentTLSConfiguration()?.trustRoots == (try certificates(TestPKI.shared.serverCertificatePEM)))
+    }
+
+    @Test func aCAFileIsReReadAfterTheRefreshIntervalOnly() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("ca.crt", TestPKI.shared.caCertificatePEM)
+        let clock = ManualClock()
+        let file = try ClusterConnection.certificateAuthorityFile(path: path, refreshInterval: .seconds(60), now: { clock.now })
+        try directory.write("ca.crt", TestPKI.shared.serverCertificatePEM)
+        clock.advance(by: .seconds(59))
+        #expect(NIOSSLTrustRoots.certificates(file.value) == (try certificates(TestPKI.shared.caCertificatePEM)))
+        clock.advance(by: .seconds(1))
+        #expect(NIOSSLTrustRoots.certificates(file.value) == (try certificates(TestPKI.shared.serverCertificatePEM)))
     }
 
     @Test func theEnvironmentMustNameTheService() throws {

@@ -26,9 +26,9 @@ struct MachineDriver {
         random.value == .max ? machine.configuration.watchTimeoutSeconds.upperBound : machine.configuration.watchTimeoutSeconds.lowerBound
     }
 
-    /// First list at 0, answered with list version 100 holding the object at 90; the watch opens.
+    /// First list (a consistent read), answered with list version 100 holding the object at 90; the watch opens.
     mutating func startWatching(object: ConfigMapObject? = configMap("90")) {
-        #expect(send(.start) == [.list(resourceVersion: "0")])
+        #expect(send(.start) == [.list(resourceVersion: nil)])
         let actions = send(.listSucceeded(ConfigMapListResult(resourceVersion: "100", object: object)))
         let delivery: WatchDelivery = object.map { .applied($0) } ?? .absent(resourceVersion: "100")
         #expect(actions == [.deliver(delivery), .watch(resourceVersion: "100", timeoutSeconds: watchTimeout)])
@@ -118,34 +118,34 @@ struct WatcherStateMachineErrorTableTests {
             reloadsCredentials: false, delay: backoff, next: .list(resourceVersion: nil)),
         Row(name: "list 403 backs off and lists again",
             input: .listFailed(httpError(403, reason: "Forbidden")),
-            reloadsCredentials: false, delay: backoff, next: .list(resourceVersion: "0")),
+            reloadsCredentials: false, delay: backoff, next: .list(resourceVersion: nil)),
         Row(name: "list 404 backs off and lists again",
             input: .listFailed(httpError(404, reason: "NotFound")),
-            reloadsCredentials: false, delay: backoff, next: .list(resourceVersion: "0")),
+            reloadsCredentials: false, delay: backoff, next: .list(resourceVersion: nil)),
         Row(name: "list 429 honours Retry-After",
             input: .listFailed(httpError(429, retryAfter: .seconds(7))),
-            reloadsCredentials: false, delay: .seconds(7), next: .list(resourceVersion: "0")),
+            reloadsCredentials: false, delay: .seconds(7), next: .list(resourceVersion: nil)),
         Row(name: "list 500 backs off and lists again",
             input: .listFailed(httpError(500)),
-            reloadsCredentials: false, delay: backoff, next: .list(resourceVersion: "0")),
+            reloadsCredentials: false, delay: backoff, next: .list(resourceVersion: nil)),
         Row(name: "list 503 backs off and lists again",
             input: .listFailed(httpError(503)),
-            reloadsCredentials: false, delay: backoff, next: .list(resourceVersion: "0")),
+            reloadsCredentials: false, delay: backoff, next: .list(resourceVersion: nil)),
         Row(name: "list 401 re-reads the token and lists again",
             input: .listFailed(httpError(401)),
-            reloadsCredentials: true, delay: backoff, next: .list(resourceVersion: "0")),
+            reloadsCredentials: true, delay: backoff, next: .list(resourceVersion: nil)),
         Row(name: "list connection refused backs off and lists again",
             input: .listFailed(.connection("Connection refused")),
-            reloadsCredentials: false, delay: backoff, next: .list(resourceVersion: "0")),
+            reloadsCredentials: false, delay: backoff, next: .list(resourceVersion: nil)),
         Row(name: "list malformed body backs off and lists again",
             input: .listFailed(.malformedResponse("not JSON")),
-            reloadsCredentials: false, delay: backoff, next: .list(resourceVersion: "0")),
+            reloadsCredentials: false, delay: backoff, next: .list(resourceVersion: nil)),
     ]
 
     @Test(arguments: listRows)
     func listFailure(_ row: Row) {
         var driver = MachineDriver()
-        #expect(driver.send(.start) == [.list(resourceVersion: "0")])
+        #expect(driver.send(.start) == [.list(resourceVersion: nil)])
         let actions = driver.send(row.input)
         let expected: [WatcherStateMachine.Action] = (row.reloadsCredentials ? [.reloadCredentials] : []) + [.sleep(row.delay)]
         #expect(actions == expected)
@@ -187,13 +187,60 @@ struct WatcherStateMachineErrorTableTests {
             }
             delays.append(delay)
             #expect(driver.machine.activeFailure?.error.statusCode == 403)
-            #expect(driver.send(.timerFired, after: delay) == [.list(resourceVersion: "0")])
+            #expect(driver.send(.timerFired, after: delay) == [.list(resourceVersion: nil)])
         }
         #expect(delays == [.milliseconds(800), .milliseconds(1600), .milliseconds(3200), .milliseconds(6400)])
         _ = driver.send(.listSucceeded(ConfigMapListResult(resourceVersion: "5", object: nil)))
         #expect(driver.machine.activeFailure == nil)
         #expect(driver.machine.lastFailure?.error.statusCode == 403)
         #expect(driver.machine.counters.failures == 4)
+    }
+}
+
+/// Which lists must reach etcd: the first one and its retries ask for no `resourceVersion`
+/// (a consistent read), because the watch cache that answers `resourceVersion=0` can lag, and
+/// a pod started right after an edit would apply the previous version. A relist after a 410
+/// may be answered by the cache: it names the last version seen, which the cache waits for.
+struct WatcherStateMachineReadConsistencyTests {
+    struct Row: CustomTestStringConvertible, Sendable {
+        let name: String
+        /// Whether the rows' inputs follow a first list (version 100) and an open watch.
+        let afterFirstList: Bool
+        let inputs: [WatcherStateMachine.Input]
+        let list: String?
+        var testDescription: String { name }
+    }
+
+    static let rows: [Row] = [
+        Row(name: "the first list is a consistent read", afterFirstList: false, inputs: [], list: nil),
+        Row(name: "the first list retried after a 503 is still a consistent read", afterFirstList: false,
+            inputs: [.listFailed(httpError(503)), .timerFired], list: nil),
+        Row(name: "the first list retried after a 401 is still a consistent read", afterFirstList: false,
+            inputs: [.listFailed(httpError(401)), .timerFired], list: nil),
+        Row(name: "the first list retried after a refused connection is still a consistent read", afterFirstList: false,
+            inputs: [.listFailed(.connection("Connection refused")), .timerFired], list: nil),
+        Row(name: "a relist after an in-stream 410 may be served from the cache", afterFirstList: true,
+            inputs: [.watchEvent(.error(KubeStatus(code: 410, reason: "Expired"))), .timerFired], list: "100"),
+        Row(name: "a relist after a bookmark and a 410 on the watch request names the bookmark", afterFirstList: true,
+            inputs: [.watchEvent(.bookmark(resourceVersion: "150")), .watchFailed(httpError(410)), .timerFired], list: "150"),
+        Row(name: "a relist after a malformed event may be served from the cache", afterFirstList: true,
+            inputs: [.watchFailed(.malformedResponse("not JSON")), .timerFired], list: "100"),
+    ]
+
+    @Test(arguments: rows)
+    func listVersion(_ row: Row) {
+        var driver = MachineDriver()
+        var actions: [WatcherStateMachine.Action]
+        if row.afterFirstList {
+            driver.startWatching()
+            actions = []
+        } else {
+            actions = driver.send(.start)
+        }
+        for input in row.inputs {
+            actions = driver.send(input, after: .seconds(2))
+        }
+        #expect(actions == [.list(resourceVersion: row.list)])
     }
 }
 
@@ -354,6 +401,46 @@ struct WatcherStateMachineTimingTests {
         #expect(backoff.nextDelay(now: start, using: &random) == .milliseconds(800))
         #expect(backoff.nextDelay(now: start + .milliseconds(119_999), using: &random) == .milliseconds(1600))
         #expect(backoff.nextDelay(now: start + .milliseconds(239_999), using: &random) == .milliseconds(800))
+    }
+
+    /// kube-rs `StreamBackoff`: a watch that delivered an event proves the path healthy again, so
+    /// the next isolated failure waits the first step, not where an earlier run of faults left off.
+    struct ResetRow: CustomTestStringConvertible, Sendable {
+        let name: String
+        /// What the watch opened after four quick failures receives before it fails.
+        let received: [WatchEvent]
+        let nextWait: Duration
+        var testDescription: String { name }
+    }
+
+    static let resetRows: [ResetRow] = [
+        ResetRow(name: "a bookmark resets the backoff", received: [.bookmark(resourceVersion: "150")], nextWait: .milliseconds(800)),
+        ResetRow(name: "a change resets the backoff", received: [.modified(configMap("160"))], nextWait: .milliseconds(800)),
+        ResetRow(name: "an event older than the delivered one still resets it", received: [.added(configMap("80"))], nextWait: .milliseconds(800)),
+        ResetRow(name: "a deletion resets the backoff", received: [.deleted(configMap("170"))], nextWait: .milliseconds(800)),
+        ResetRow(name: "a watch that opened but sent nothing keeps doubling", received: [], nextWait: .milliseconds(12800)),
+    ]
+
+    @Test(arguments: resetRows)
+    func anEventOnTheWatchResetsTheBackoff(_ row: ResetRow) {
+        var driver = MachineDriver()
+        driver.startWatching()
+        for expected in [800, 1600, 3200, 6400] {
+            #expect(driver.send(.watchFailed(httpError(503))) == [.sleep(.milliseconds(expected))])
+            _ = driver.send(.timerFired, after: .milliseconds(expected))
+        }
+        _ = driver.send(.watchOpened)
+        for event in row.received { _ = driver.send(.watchEvent(event)) }
+        #expect(driver.send(.watchFailed(httpError(500)), after: .seconds(5)) == [.sleep(row.nextWait)])
+    }
+
+    @Test func anErrorEventDoesNotResetTheBackoff() {
+        var driver = MachineDriver()
+        driver.startWatching()
+        #expect(driver.send(.watchFailed(httpError(503))) == [.sleep(.milliseconds(800))])
+        _ = driver.send(.timerFired, after: .seconds(1))
+        _ = driver.send(.watchOpened)
+        #expect(driver.send(.watchEvent(.error(KubeStatus(code: 500, reason: "InternalError")))) == [.sleep(.milliseconds(1600))])
     }
 
     @Test func retryAfterIsAFloorAndIsCapped() {

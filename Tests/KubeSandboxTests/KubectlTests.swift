@@ -1,6 +1,7 @@
 import Foundation
 import KubeSandbox
 import Testing
+import TestSupport
 
 /// The real `kubectl` (v1.32 through the local dispatcher) against the sandbox over HTTPS with
 /// the generated CA and bearer token.

@@ -32,7 +32,7 @@ struct RequestTests {
             #expect(missing.json["reason"] as? String == "NotFound")
             #expect((missing.json["details"] as? [String: Any])?["name"] as? String == "absent")
 
-            let unknownPath = try await harness.request(.GET, "/api/v1/namespaces/kube-system/secrets")
+            let unknownPath = try await harness.request(.GET, "/api/v1/namespaces/kube-system/pods")
             #expect(unknownPath.status == 404)
             #expect(unknownPath.json["message"] as? String == "the server could not find the requested resource")
 
@@ -233,7 +233,7 @@ struct RequestTests {
         try await SandboxHarness.with { harness in
             let core = try await harness.request(.GET, "/api/v1")
             let names = (core.json["resources"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-            #expect(names == ["namespaces", "configmaps", "events"])
+            #expect(names == ["namespaces", "configmaps", "secrets", "events"])
             let groups = try await harness.request(.GET, "/apis")
             #expect((groups.json["groups"] as? [[String: Any]])?.first?["name"] as? String == "events.k8s.io")
             let events = try await harness.request(.GET, "/apis/events.k8s.io/v1")

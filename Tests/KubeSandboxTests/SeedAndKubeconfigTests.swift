@@ -1,6 +1,7 @@
 import Foundation
 import KubeSandbox
 import Testing
+import TestSupport
 
 @Suite("seeding and kubeconfig")
 struct SeedAndKubeconfigTests {
@@ -34,11 +35,13 @@ struct SeedAndKubeconfigTests {
         #expect(sandbox.configMap(namespace: "default", name: "first")?.data == ["mode": "no"], "seeding again updates")
     }
 
-    @Test("refuses what is not a v1 ConfigMap, and data the apiserver would refuse")
+    @Test("refuses kinds it does not serve, and data the apiserver would refuse")
     func seedErrors() throws {
         let sandbox = try Sandbox()
-        #expect(throws: SandboxError.invalidManifest("object 1 is v1 Secret; the sandbox seeds only v1 ConfigMaps")) {
-            try sandbox.seed(manifest: "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n")
+        #expect(throws: SandboxError.invalidManifest(
+            "object 1 is apps/v1 Deployment; the sandbox serves v1 ConfigMap, v1 Secret, v1 Event, events.k8s.io/v1 Event, "
+                + "admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration")) {
+            try sandbox.seed(manifest: "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: s}\n")
         }
         do {
             try sandbox.seed(manifest: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: n}\ndata: {port: 8080}\n")

@@ -59,3 +59,41 @@ struct WatchFaultTests {
         }
     }
 }
+
+/// The apiserver's watch cache lagging behind etcd, as a client of lists sees it.
+@Suite("a lagging watch cache", .timeLimit(.minutes(1)))
+struct LaggingWatchCacheTests {
+    static let byName = WatchTests.byName
+
+    private func dataV(_ reply: SandboxHarness.Reply) -> String? {
+        let items = reply.json["items"] as? [[String: Any]]
+        return (items?.first?["data"] as? [String: String])?["v"]
+    }
+
+    @Test("a paused cache answers resourceVersion=0 with the old state; a consistent list and a watch see the write")
+    func pausedCache() async throws {
+        try await SandboxHarness.with(seed: Seeds.eniConfig) { harness in
+            try harness.sandbox.updateConfigMap(namespace: "kube-system", name: "eni-config") { $0.data["v"] = "1" }
+            harness.sandbox.pauseWatchCache()
+            try harness.sandbox.updateConfigMap(namespace: "kube-system", name: "eni-config") { $0.data["v"] = "2" }
+
+            let cached = try await harness.request(.GET, Self.byName + "&resourceVersion=0")
+            #expect(dataV(cached) == "1")
+            let cachedVersion = try #require((cached.json["metadata"] as? [String: Any])?["resourceVersion"] as? String)
+            let consistent = try await harness.request(.GET, Self.byName)
+            #expect(dataV(consistent) == "2")
+            #expect((consistent.json["metadata"] as? [String: Any])?["resourceVersion"] as? String != cachedVersion)
+            // A list at a version the cache has reached is answered from it too.
+            #expect(dataV(try await harness.request(.GET, Self.byName + "&resourceVersion=\(cachedVersion)")) == "1")
+
+            let watch = try await harness.watch(Self.byName + "&watch=1&resourceVersion=\(cachedVersion)")
+            let events = try await watch.events(atLeast: 1)
+            #expect(events.first?.type == "MODIFIED")
+            #expect(events.first?.data["v"] == "2")
+            watch.cancel()
+
+            harness.sandbox.resumeWatchCache()
+            #expect(dataV(try await harness.request(.GET, Self.byName + "&resourceVersion=0")) == "2")
+        }
+    }
+}

@@ -84,6 +84,20 @@ import Testing
         #expect(names(in: scratch.path) == ["10-terway.conflist"])
     }
 
+    /// Once the rename is done the version is on the node: a stale file that cannot be removed
+    /// is reported with the outcome, not as a failed write that left the previous file.
+    @Test func aStaleConfThatCannotBeRemovedIsAWarningAndTheNewFileIsInPlace() throws {
+        let directory = CNIDirectory(path: scratch.path)
+        // A non-empty directory under the stale name: unlink(2) refuses it (EISDIR), even for root.
+        try FileManager.default.createDirectory(atPath: scratch.child("10-terway.conf/inside"), withIntermediateDirectories: true)
+        let outcome = try directory.write(Renders.small)
+        #expect(outcome.wroteNodeFile)
+        #expect(!outcome.removedStaleConf)
+        #expect(outcome.warnings.map(\.operation) == ["remove"])
+        #expect(outcome.warnings.first?.path == scratch.child("10-terway.conf"))
+        #expect(try directory.currentNodeFile() == Renders.small.bytes)
+    }
+
     @Test func aFailedWriteKeepsTheStaleConfAndLeavesNoTemporaryFile() throws {
         let directory = CNIDirectory(path: scratch.path)
         let staleConf = scratch.write(Array("{\"type\": \"terway\"}\n".utf8), to: "10-terway.conf")

@@ -36,14 +36,27 @@ func pluginTypeDiagnostics(_ plugin: PluginSite) -> [Diagnostic] {
     }
     let problem: String? = switch member.value.value.stringValue {
     case nil, ""?: "must be the file name of the plugin's binary in the CNI bin directory, e.g. \"portmap\""
-    case let type? where type.contains("/") || type.contains("\\"):
-        #"must be a plain file name in the CNI bin directory, without "/" or "\""#
-    default: nil
+    case let type?: plainFileNameProblem(type)
     }
     guard let problem else { return [] }
     return [Diagnostic(
         .error, .pluginType, key: plugin.key, path: plugin.path.appending("type"), at: member.value.position,
         "\"type\" \(problem), found \(member.value.value.compactDescription)")]
+}
+
+/// Why `name` cannot be the plain file name the runtime joins to a directory (the CNI bin
+/// directory for a plugin or IPAM type, /proc/sys for a sysctl); nil when it can. A NUL is the
+/// dangerous one: the binary check's stat() stops at it and finds "portmap" for "portmap\u0000x",
+/// while libcni refuses the name at every pod ADD. No binary is named with control characters,
+/// so those go with it.
+func plainFileNameProblem(_ name: String, separators: Bool = true) -> String? {
+    if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        return "must not contain NUL or other control characters (U+0000–U+001F, U+007F–U+009F)"
+    }
+    if separators, name.contains("/") || name.contains("\\") {
+        return #"must be a plain file name in the CNI bin directory, without "/" or "\""#
+    }
+    return nil
 }
 
 /// Everything but the type's name: the fields libcni decodes for every plugin, keys only the
@@ -56,7 +69,19 @@ func pluginDiagnostics(_ plugin: PluginSite, terwayShapesBandwidth: Bool) -> [Di
     case "bandwidth": bandwidthDiagnostics(plugin, terwayShapesBandwidth: terwayShapesBandwidth)
     default: []
     }
-    return shapeDiagnostics(libcniPluginFields, in: plugin, rule: .pluginField) + runtimeKeyDiagnostics(plugin) + specific
+    return shapeDiagnostics(libcniPluginFields, in: plugin, rule: .pluginField) + ipamTypeDiagnostics(plugin)
+        + runtimeKeyDiagnostics(plugin) + specific
+}
+
+/// The plugin execs its IPAM plugin from the CNI bin directory by `ipam.type`, as the runtime
+/// execs the plugin itself (its shape is checked with libcni's fields).
+private func ipamTypeDiagnostics(_ plugin: PluginSite) -> [Diagnostic] {
+    guard let type = plugin.object["ipam"]?.value.objectValue?.member("type"),
+        let name = type.value.value.stringValue, let problem = plainFileNameProblem(name)
+    else { return [] }
+    return [Diagnostic(
+        .error, .ipamType, key: plugin.key, path: plugin.path.appending("ipam").appending("type"), at: type.value.position,
+        "\"ipam.type\" \(problem), found \(type.value.value.compactDescription)")]
 }
 
 /// libcni's `PluginConf`: a runtime that cannot decode these rejects the whole list.

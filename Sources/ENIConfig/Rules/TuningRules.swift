@@ -17,10 +17,18 @@ private func sysctlKeyDiagnostics(_ plugin: PluginSite) -> [Diagnostic] {
     guard let sysctl = plugin.object["sysctl"]?.value.objectValue else { return [] }
     let base = plugin.path.appending("sysctl")
     return sysctl.members.compactMap { member in
-        guard !isNetworkSysctl(member.key) else { return nil }
+        let problem: String
+        if let control = plainFileNameProblem(member.key, separators: false) {
+            // The key becomes a path under /proc/sys; a NUL in it fails every pod ADD.
+            problem = control
+        } else if !isNetworkSysctl(member.key) {
+            problem = "is not a network sysctl; tuning sets only keys under net., e.g. \"net.ipv6.conf.all.disable_ipv6\""
+        } else {
+            return nil
+        }
         return Diagnostic(
             .error, .tuningSysctlKey, key: plugin.key, path: base.appending(member.key), at: member.keyPosition,
-            "\"\(member.key)\" is not a network sysctl; tuning sets only keys under net., e.g. \"net.ipv6.conf.all.disable_ipv6\"")
+            "\(JSONValue.string(member.key).compactDescription) \(problem)")
     }
 }
 

@@ -6,6 +6,7 @@ import Foundation
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// Typed requests to the API server over one shared `HTTPClient`: list and watch a
 /// ConfigMap by name, post an Event. Every failure is a `KubeAPIError` (task
@@ -65,10 +66,10 @@ public final class KubeClient: Sendable {
         try await http.shutdown()
     }
 
-    /// Re-reads the token file at once (after a 401). Returns whether the token changed.
+    /// Re-reads the token and CA files at once (after a 401). Returns whether either changed.
     @discardableResult
     public func reloadCredentials() -> Bool {
-        connection.tokenSource?.reload() ?? false
+        connection.reloadCredentials()
     }
 
     /// Lists the ConfigMap `name` in `namespace` with a name field selector, never paginated.
@@ -123,19 +124,24 @@ public final class KubeClient: Sendable {
 
     // MARK: - Requests
 
-    private func send(
-        _ method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]? = nil
+    func send(
+        _ method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]? = nil,
+        contentType: String = "application/json"
     ) async throws -> HTTPClientResponse {
         let queryText = query.map { "\($0.0)=\(Self.escape($0.1))" }.joined(separator: "&")
         var request = HTTPClientRequest(url: connection.server + path + (queryText.isEmpty ? "" : "?\(queryText)"))
         request.method = method
+        if connection.certificateAuthorityFile != nil {
+            // The pool keys connections by this: the same CA reuses them, a rotated one opens new ones.
+            request.tlsConfiguration = connection.currentTLSConfiguration()
+        }
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: configuration.userAgent)
         if connection.isSecure, let token = connection.tokenSource?.token() {
             request.headers.add(name: "Authorization", value: "Bearer \(token)")
         }
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body))
         }
 
@@ -144,6 +150,11 @@ public final class KubeClient: Sendable {
         do {
             response = try await http.execute(request, timeout: TimeAmount(configuration.requestTimeout))
         } catch {
+            if error is NIOSSLError {
+                // A server the CA file does not vouch for: the CA may have just rotated, as a 401
+                // may mean a rotated token. Read it again now, not a minute from now.
+                connection.certificateAuthorityFile?.reload()
+            }
             throw KubeAPIError.translating(error, idleReadTimeout: configuration.idleReadTimeout, request: description)
         }
         guard (200..<300).contains(response.status.code) else {
@@ -173,7 +184,7 @@ public final class KubeClient: Sendable {
         )
     }
 
-    private func collect(_ body: HTTPClientResponse.Body, request: String) async throws -> ByteBuffer {
+    func collect(_ body: HTTPClientResponse.Body, request: String) async throws -> ByteBuffer {
         do {
             return try await body.collect(upTo: Self.maximumBodySize)
         } catch is NIOTooManyBytesError {

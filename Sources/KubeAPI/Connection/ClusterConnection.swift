@@ -18,6 +18,10 @@ public struct ClusterConnection: Sendable {
     public let namespace: String?
     /// Where this came from, for logs: `in-cluster service account` or `kubeconfig PATH, context NAME`.
     public let origin: String
+    /// The file the trust roots come from, re-read like the token: the kubelet rewrites the
+    /// service account's `ca.crt` when the cluster CA rotates, and a restart must not be needed.
+    /// Nil when the trust roots are inline (or the system's).
+    let certificateAuthorityFile: RefreshingFile<[NIOSSLCertificate]>?
 
     public init(
         server: String,
@@ -26,10 +30,24 @@ public struct ClusterConnection: Sendable {
         namespace: String?,
         origin: String
     ) {
+        self.init(
+            server: server, tlsConfiguration: tlsConfiguration, certificateAuthorityFile: nil, tokenSource: tokenSource,
+            namespace: namespace, origin: origin)
+    }
+
+    init(
+        server: String,
+        tlsConfiguration: TLSConfiguration?,
+        certificateAuthorityFile: RefreshingFile<[NIOSSLCertificate]>?,
+        tokenSource: TokenSource?,
+        namespace: String?,
+        origin: String
+    ) {
         var server = server
         while server.hasSuffix("/") { server.removeLast() }
         self.server = server
         self.tlsConfiguration = tlsConfiguration
+        self.certificateAuthorityFile = certificateAuthorityFile
         self.tokenSource = tokenSource
         self.namespace = namespace
         self.origin = origin
@@ -37,6 +55,35 @@ public struct ClusterConnection: Sendable {
 
     /// Whether requests go over TLS (and so may carry credentials).
     public var isSecure: Bool { tlsConfiguration != nil }
+
+    /// The TLS configuration for a request made now: `tlsConfiguration` trusting what the CA
+    /// file holds now.
+    func currentTLSConfiguration() -> TLSConfiguration? {
+        guard var tls = tlsConfiguration, let certificateAuthorityFile else { return tlsConfiguration }
+        tls.trustRoots = .certificates(certificateAuthorityFile.value)
+        return tls
+    }
+
+    /// Re-reads the token file and the CA file at once. Returns whether either changed.
+    @discardableResult
+    func reloadCredentials() -> Bool {
+        let token = tokenSource?.reload() ?? false
+        let authority = certificateAuthorityFile?.reload() ?? false
+        return token || authority
+    }
+
+    /// A CA file (PEM, one or more certificates) read now and re-read every `refreshInterval`.
+    static func certificateAuthorityFile(
+        path: String, refreshInterval: Duration = .seconds(60),
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    ) throws(RefreshingFile<[NIOSSLCertificate]>.ReadProblem) -> RefreshingFile<[NIOSSLCertificate]> {
+        try RefreshingFile(path: path, refreshInterval: refreshInterval, what: "CA certificates", now: now) { bytes in
+            guard let certificates = try? NIOSSLCertificate.fromPEMBytes(bytes), !certificates.isEmpty else {
+                return .failure(.init(message: "holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)"))
+            }
+            return .success(certificates)
+        }
+    }
 
     /// The connection the agent uses, chosen the way its command line documents:
     /// an explicit `--kubeconfig`, else the `KUBECONFIG` list, else the in-cluster

@@ -15,6 +15,9 @@ struct CredentialMaterial {
     let field: String
     let map: YAMLMap
 
+    /// Read from a file (which its owner may rewrite) rather than decoded from the kubeconfig.
+    var isFile: Bool { !field.hasSuffix("-data") }
+
     /// Loads `<field>-data` or `<field>` from `map`; nil when neither is set.
     static func load(_ field: String, from map: YAMLMap) throws(ClusterConnectionError) -> CredentialMaterial? {
         let dataField = "\(field)-data"

@@ -40,19 +40,16 @@ public enum InClusterConfig {
         }
 
         let caPath = "\(directory)/ca.crt"
-        let caBytes: [UInt8]
+        let certificateAuthority: RefreshingFile<[NIOSSLCertificate]>
         do {
-            caBytes = try CredentialFile.read(caPath)
+            certificateAuthority = try ClusterConnection.certificateAuthorityFile(path: caPath)
         } catch {
             throw ClusterConnectionError(
-                file: caPath, message: "cannot read the service account's CA (\(error.reason)); it is needed to verify the API server"
+                file: caPath, message: "cannot read the service account's CA (\(error.message)); it is needed to verify the API server"
             )
         }
         var tls = TLSConfiguration.makeClientConfiguration()
-        guard let authorities = try? NIOSSLCertificate.fromPEMBytes(caBytes), !authorities.isEmpty else {
-            throw ClusterConnectionError(file: caPath, message: "holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)")
-        }
-        tls.trustRoots = .certificates(authorities)
+        tls.trustRoots = .certificates(certificateAuthority.value)
 
         // The namespace file is optional; the agent is told its namespace on the command line anyway.
         let namespace = (try? CredentialFile.read("\(directory)/namespace"))
@@ -62,6 +59,7 @@ public enum InClusterConfig {
         return ClusterConnection(
             server: "https://\(hostInURL):\(portNumber)",
             tlsConfiguration: tls,
+            certificateAuthorityFile: certificateAuthority,
             tokenSource: tokenSource,
             namespace: namespace,
             origin: "in-cluster service account \(directory)"

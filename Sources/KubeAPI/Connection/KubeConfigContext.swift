@@ -48,7 +48,7 @@ struct KubeConfigContext {
             // Like client-go: a plain-http server never receives the user's credentials.
             return ClusterConnection(server: server, tlsConfiguration: nil, tokenSource: nil, namespace: namespace, origin: origin)
         }
-        var tls = try Self.serverTrust(of: cluster)
+        var (tls, certificateAuthorityFile) = try Self.serverTrust(of: cluster)
         var tokenSource: TokenSource?
         if let userName = try context.string("user"), !userName.isEmpty {
             guard let userEntry = config.users[userName] else {
@@ -59,7 +59,9 @@ struct KubeConfigContext {
                 try Self.addClientCertificate(of: user, to: &tls)
             }
         }
-        return ClusterConnection(server: server, tlsConfiguration: tls, tokenSource: tokenSource, namespace: namespace, origin: origin)
+        return ClusterConnection(
+            server: server, tlsConfiguration: tls, certificateAuthorityFile: certificateAuthorityFile, tokenSource: tokenSource,
+            namespace: namespace, origin: origin)
     }
 
     private static func server(of cluster: YAMLMap) throws(ClusterConnectionError) -> String {
@@ -76,7 +78,10 @@ struct KubeConfigContext {
         return scheme + server.dropFirst(scheme.count)
     }
 
-    private static func serverTrust(of cluster: YAMLMap) throws(ClusterConnectionError) -> TLSConfiguration {
+    /// How to verify the server, and the CA file to re-read when `certificate-authority` names one.
+    private static func serverTrust(
+        of cluster: YAMLMap
+    ) throws(ClusterConnectionError) -> (TLSConfiguration, RefreshingFile<[NIOSSLCertificate]>?) {
         var tls = TLSConfiguration.makeClientConfiguration()
         let authority = try CredentialMaterial.load("certificate-authority", from: cluster)
         if try cluster.bool("insecure-skip-tls-verify") == true {
@@ -87,10 +92,16 @@ struct KubeConfigContext {
                 )
             }
             tls.certificateVerification = .none
-        } else if let authority {
-            tls.trustRoots = .certificates(try authority.certificates())
+            return (tls, nil)
         }
-        return tls
+        guard let authority else { return (tls, nil) }
+        tls.trustRoots = .certificates(try authority.certificates())
+        guard authority.isFile else { return (tls, nil) }
+        do {
+            return (tls, try ClusterConnection.certificateAuthorityFile(path: authority.source))
+        } catch {
+            throw cluster.error(at: authority.field, "\(authority.source) \(error.message)")
+        }
     }
 
     private static func tokenSource(of user: YAMLMap) throws(ClusterConnectionError) -> TokenSource? {

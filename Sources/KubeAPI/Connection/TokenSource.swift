@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The bearer token for requests. A token from a file is re-read at most every
 /// `refreshInterval` (bound service-account tokens expire after about an hour and the
 /// kubelet rewrites the file) and at once after a 401. A failed or empty read keeps
@@ -14,20 +12,17 @@ public final class TokenSource: Sendable {
     }
 
     public let origin: Origin
-    private let now: @Sendable () -> ContinuousClock.Instant
-    private let state: Mutex<State>
+    private let source: Source
 
-    private struct State {
-        var token: String
-        var readAt: ContinuousClock.Instant
-        var lastReadError: String?
+    private enum Source: Sendable {
+        case inline(String)
+        case file(RefreshingFile<String>)
     }
 
     /// A token that never changes.
     public init(token: String) {
         origin = .inline
-        now = { ContinuousClock.now }
-        state = Mutex(State(token: token, readAt: ContinuousClock.now))
+        source = .inline(token)
     }
 
     /// Reads `path` now and fails when it cannot: without a first token the agent has
@@ -38,76 +33,36 @@ public final class TokenSource: Sendable {
         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) throws(ClusterConnectionError) {
         origin = .file(path: path, refreshInterval: refreshInterval)
-        self.now = now
-        let token: String
-        switch Self.readToken(path) {
-        case .success(let value): token = value
-        case .failure(let problem):
-            throw ClusterConnectionError(file: path, message: "cannot read the bearer token: \(problem.message)")
+        do {
+            source = .file(try RefreshingFile(path: path, refreshInterval: refreshInterval, what: "token", now: now) { bytes in
+                let token = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
+                return token.isEmpty ? .failure(.init(message: "the file is empty")) : .success(token)
+            })
+        } catch {
+            throw ClusterConnectionError(file: path, message: "cannot read the bearer token: \(error.message)")
         }
-        state = Mutex(State(token: token, readAt: now()))
     }
 
     /// The token to send now; re-reads the file first when the last read is older than
     /// the refresh interval.
     public func token() -> String {
-        guard case .file(let path, let interval) = origin else {
-            return state.withLock { $0.token }
-        }
-        let now = now()
-        return state.withLock { state in
-            if now - state.readAt >= interval {
-                Self.refresh(&state, from: path, at: now)
-            }
-            return state.token
+        switch source {
+        case .inline(let token): token
+        case .file(let file): file.value
         }
     }
 
     /// Re-reads the token file at once, as after a 401. Returns whether the token changed.
     @discardableResult
     public func reload() -> Bool {
-        guard case .file(let path, _) = origin else { return false }
-        let now = now()
-        return state.withLock { state in
-            let before = state.token
-            Self.refresh(&state, from: path, at: now)
-            return state.token != before
-        }
+        guard case .file(let file) = source else { return false }
+        return file.reload()
     }
 
     /// Why the last re-read failed (nil once a read succeeds), for logs and status.
     public var lastReadError: String? {
-        state.withLock { $0.lastReadError }
-    }
-
-    private static func refresh(_ state: inout State, from path: String, at now: ContinuousClock.Instant) {
-        switch readToken(path) {
-        case .success(let token):
-            state.token = token
-            state.readAt = now
-            state.lastReadError = nil
-        case .failure(let problem):
-            // Keep the old token; try again on the next request rather than waiting a full interval.
-            state.lastReadError = "\(path): \(problem.message); keeping the previous token"
-        }
-    }
-
-    private struct ReadProblem: Error {
-        let message: String
-    }
-
-    private static func readToken(_ path: String) -> Result<String, ReadProblem> {
-        let bytes: [UInt8]
-        do {
-            bytes = try CredentialFile.read(path)
-        } catch {
-            return .failure(ReadProblem(message: error.reason))
-        }
-        let token = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
-        guard !token.isEmpty else {
-            return .failure(ReadProblem(message: "the file is empty"))
-        }
-        return .success(token)
+        guard case .file(let file) = source else { return nil }
+        return file.lastReadError
     }
 }
 

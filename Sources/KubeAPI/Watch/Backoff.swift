@@ -1,6 +1,7 @@
 /// client-go's reflector backoff: start at 800 ms, double, cap at 30 s; each wait is
 /// drawn uniformly from [d, 2d) so thousands of agents cut off together do not come
-/// back together; after 2 minutes without a failure it starts again at 800 ms.
+/// back together; after 2 minutes without a failure it starts again at 800 ms. Its user
+/// may also start it over on a success (the watcher does when a watch delivers an event).
 public struct BackoffPolicy: Sendable, Equatable {
     public var initial: Duration
     public var cap: Duration
@@ -19,18 +20,24 @@ public struct BackoffPolicy: Sendable, Equatable {
 }
 
 /// The running state of a `BackoffPolicy`.
-struct Backoff: Sendable {
-    let policy: BackoffPolicy
+public struct Backoff: Sendable {
+    public let policy: BackoffPolicy
     private var base: Duration
     private var lastFailure: ContinuousClock.Instant?
 
-    init(policy: BackoffPolicy) {
+    public init(policy: BackoffPolicy) {
         self.policy = policy
         base = policy.initial
     }
 
+    /// The next failure waits `initial` again.
+    public mutating func reset() {
+        base = policy.initial
+        lastFailure = nil
+    }
+
     /// The wait before retrying a failure that happens `now`.
-    mutating func nextDelay(now: ContinuousClock.Instant, using random: inout some RandomNumberGenerator) -> Duration {
+    public mutating func nextDelay(now: ContinuousClock.Instant, using random: inout some RandomNumberGenerator) -> Duration {
         if let lastFailure, now - lastFailure >= policy.resetAfter {
             base = policy.initial
         }

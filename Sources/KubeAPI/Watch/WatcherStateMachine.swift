@@ -2,14 +2,17 @@
 /// takes what happened and returns what to do, so every rule is tested without
 /// sockets (the way kube-rs separates `watcher` from its client). `Watcher` runs it.
 ///
-/// The rules, in short: list first at `resourceVersion=0`, then watch from the list's
-/// version with bookmarks and a random 300–600 s timeout; record the version of every
-/// event; after a normal close watch again from there without listing; after a 410
-/// (in the stream or as the answer) list again from the last version; a list answered
-/// 410 or "too large resource version" is retried without a version; everything else
-/// backs off (client-go's reflector backoff, `Retry-After` honoured) and retries the
-/// same request, re-reading the token first after a 401. Nothing older than what was
-/// already delivered is delivered again.
+/// The rules, in short: list first without a `resourceVersion` (a consistent read: the
+/// watch cache that answers `resourceVersion=0` can lag behind etcd, and a pod started
+/// by `kubectl rollout restart` right after `kubectl edit` would apply the previous
+/// version), then watch from the list's version with bookmarks and a random 300–600 s
+/// timeout; record the version of every event; after a normal close watch again from
+/// there without listing; after a 410 (in the stream or as the answer) list again from
+/// the last version (the cache may answer that: it is at least as fresh); a list
+/// answered 410 or "too large resource version" is retried without a version;
+/// everything else backs off (client-go's reflector backoff, `Retry-After` honoured)
+/// and retries the same request, re-reading the token first after a 401. Nothing older
+/// than what was already delivered is delivered again.
 public struct WatcherStateMachine: Sendable {
     public struct Configuration: Sendable, Equatable {
         /// Each watch asks the server to close it after a random number of seconds in
@@ -96,7 +99,8 @@ public struct WatcherStateMachine: Sendable {
     /// (a 403 is an RBAC problem for the operator, not a crash).
     public private(set) var activeFailure: Failure?
     /// Where the next watch or relist starts: the version of the last list or event
-    /// (bookmarks included); "0" until the first list succeeds.
+    /// (bookmarks included); "0" until the first list succeeds (the first list itself
+    /// names no version).
     public private(set) var resumeResourceVersion = "0"
 
     private var phase = Phase.idle
@@ -143,7 +147,7 @@ public struct WatcherStateMachine: Sendable {
     ) -> [Action] {
         switch (input, phase) {
         case (.start, .idle):
-            return perform(.list(resourceVersion: resumeResourceVersion), using: &random)
+            return perform(.list(resourceVersion: nil), using: &random)
         case (.listSucceeded(let result), .listing):
             return listSucceeded(result, using: &random)
         case (.listFailed(let error), .listing(let version)):
@@ -154,6 +158,11 @@ public struct WatcherStateMachine: Sendable {
             return []
         case (.watchEvent(let event), .watching(let openedAt, let events)):
             phase = .watching(openedAt: openedAt, events: events + 1)
+            if event.resourceVersion != nil {
+                // A watch that delivers is healthy again: the next isolated failure starts the
+                // backoff over (kube-rs StreamBackoff) instead of paying for earlier faults.
+                backoff.reset()
+            }
             return receive(event, now: now, using: &random)
         case (.watchClosed, .watching(let openedAt, let events)):
             let lasted = now - openedAt

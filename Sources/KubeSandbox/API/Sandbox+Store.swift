@@ -1,3 +1,5 @@
+import Foundation
+
 /// Direct store access for tests and benchmarks: the same validation and watch events as the
 /// HTTP API, without a round trip.
 extension Sandbox {
@@ -5,23 +7,33 @@ extension Sandbox {
         ResourceOperations(store: store, resource: ConfigMapResource())
     }
 
-    /// Creates or updates the ConfigMaps of a manifest (YAML or JSON, one or several documents,
-    /// or a List). Objects without a namespace go to `default`.
+    /// Creates or updates the objects of a manifest (YAML or JSON, one or several documents, or
+    /// a List) of any kind the sandbox serves; namespaced objects without a namespace go to
+    /// `default`. Returns the ConfigMaps among them. Like a write to etcd, this is not reviewed
+    /// by admission webhooks.
     @discardableResult
     public func seed(manifest: String) throws -> [SandboxConfigMap] {
         var seeded: [SandboxConfigMap] = []
-        for object in try SeedManifest.configMaps(in: manifest) {
-            let namespace = object[path: ["metadata", "namespace"]]?.stringValue ?? "default"
-            seeded.append(try write(object, namespace: namespace))
+        for (resource, object) in try SeedManifest.objects(in: manifest, catalog: catalog) {
+            let namespace = resource.isNamespaced ? object[path: ["metadata", "namespace"]]?.stringValue ?? "default" : ""
+            let written = try write(object, namespace: namespace, through: ResourceOperations(store: store, resource: resource))
+            if resource.storage == .configMaps { seeded.append(SandboxConfigMap(written)) }
         }
         return seeded
+    }
+
+    /// Any stored object as its API serves it (JSON), nil when absent; `namespace` nil for
+    /// cluster-scoped kinds.
+    public func objectJSON(apiVersion: String, kind: String, namespace: String?, name: String) -> Data? {
+        guard let resource = catalog.resources(in: apiVersion).first(where: { $0.name.kind == kind }) else { return nil }
+        return (try? ResourceOperations(store: store, resource: resource).get(namespace: namespace ?? "", name: name))?.encoded()
     }
 
     /// Creates the ConfigMap, or replaces the stored one. With a `resourceVersion` set, the
     /// replace happens only if it is still current (409 otherwise).
     @discardableResult
     public func apply(_ configMap: SandboxConfigMap) throws -> SandboxConfigMap {
-        try write(configMap.document, namespace: configMap.namespace)
+        SandboxConfigMap(try write(configMap.document, namespace: configMap.namespace, through: configMaps))
     }
 
     public func configMap(namespace: String, name: String) -> SandboxConfigMap? {
@@ -59,14 +71,14 @@ extension Sandbox {
             .map { SandboxEvent(resource.fromStorage($0)) }
     }
 
-    private func write(_ object: Document, namespace: String) throws -> SandboxConfigMap {
+    private func write(_ object: Document, namespace: String, through operations: ResourceOperations) throws -> Document {
         let name = object[path: ["metadata", "name"]]?.stringValue ?? ""
         let options = WriteOptions(dryRun: false, fieldValidation: .strict)
         do {
             do {
-                return SandboxConfigMap(try configMaps.create(namespace: namespace, body: object, options: options).object)
+                return try operations.create(namespace: namespace, body: object, options: options).object
             } catch where error.reason == "AlreadyExists" {
-                return SandboxConfigMap(try configMaps.replace(namespace: namespace, name: name, body: object, options: options).object)
+                return try operations.replace(namespace: namespace, name: name, body: object, options: options).object
             }
         } catch {
             throw SandboxError(error)

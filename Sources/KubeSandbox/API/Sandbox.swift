@@ -5,8 +5,9 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// An in-memory Kubernetes API server for tests, benchmarks, the demo and `kubectl`: ConfigMaps
-/// and Events in any namespace, with list/watch semantics of a real apiserver, HTTPS with a
+/// An in-memory Kubernetes API server for tests, benchmarks, the demo and `kubectl`: ConfigMaps,
+/// Secrets and Events in any namespace and ValidatingWebhookConfigurations, with list/watch
+/// semantics of a real apiserver, validating admission webhooks called over HTTPS, HTTPS with a
 /// generated CA and a bearer token, and knobs to inject faults.
 ///
 /// ```swift
@@ -22,6 +23,7 @@ public final class Sandbox: Sendable {
     let store: ObjectStore
     let controls: SandboxControls
     let catalog = ResourceCatalog()
+    private let webhookTransport = WebhookTransport()
     private let certificateAuthority: SandboxCertificateAuthority?
     private let server = Mutex(ServerState())
 
@@ -52,6 +54,7 @@ public final class Sandbox: Sendable {
         if let endpoint, server.withLock({ $0.task != nil }) { return endpoint }
         let router = SandboxRouter(
             store: store, controls: controls, catalog: catalog,
+            webhooks: AdmissionWebhooks(store: store, transport: webhookTransport),
             watchLimits: .init(bookmarkInterval: configuration.bookmarkInterval, timeoutCap: configuration.watchTimeoutCap),
             serverAddress: { [weak self] in self.map { "\($0.clientHost):\($0.port ?? 0)" } ?? "" })
         let tlsConfiguration = try certificateAuthority?.serverTLSConfiguration()
@@ -98,11 +101,12 @@ public final class Sandbox: Sendable {
         }
         _ = await task.result
         deadline.cancel()
+        await webhookTransport.shutdown()
     }
 
     /// Starts a sandbox, optionally seeded from a manifest file and writing its kubeconfig
     /// (mode 0600: it holds the token), then serves until the calling task is cancelled.
-    /// The entry point of `eni-config-agent sandbox`.
+    /// The entry point of `eni-config-dev sandbox`.
     public static func run(
         configuration: SandboxConfiguration,
         seedPath: String? = nil,
@@ -198,6 +202,15 @@ public final class Sandbox: Sendable {
         }
     }
 
+    // MARK: Admission webhooks
+
+    /// Stands in for a Service's endpoints: webhook calls to Service `namespace/name` on `port`
+    /// go to `host:targetPort`, still addressed (TLS server name and certificate check) as
+    /// `<name>.<namespace>.svc`, as the API server addresses them.
+    public func routeService(namespace: String, name: String, port: Int = 443, to host: String, targetPort: Int) {
+        webhookTransport.route(namespace: namespace, name: name, port: port, to: host, targetPort: targetPort)
+    }
+
     // MARK: Fault injection
 
     /// Ends every open watch stream cleanly, as an apiserver restart does.
@@ -224,6 +237,18 @@ public final class Sandbox: Sendable {
     /// Forgets the watch history: resuming from any version before now gets 410 Expired.
     public func compactHistory() {
         store.compactHistory()
+    }
+
+    /// Stops the watch cache catching up, as when the apiserver's cache lags behind etcd: a list
+    /// it serves (`resourceVersion=0`, or a version it has reached) sees the state as of now
+    /// until `resumeWatchCache()`. Consistent reads (a list without a version, a get) and
+    /// watches see every write.
+    public func pauseWatchCache() {
+        store.pauseWatchCache()
+    }
+
+    public func resumeWatchCache() {
+        store.resumeWatchCache()
     }
 
     /// Answers the next `count` matching requests with `status` (a Status object with the

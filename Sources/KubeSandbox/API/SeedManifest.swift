@@ -1,10 +1,10 @@
 import Foundation
 import Yams
 
-/// The ConfigMaps in a manifest (YAML or JSON; several documents, or a `kind: List`), as
-/// `kubectl apply -f` would read them.
+/// The objects in a manifest (YAML or JSON; several documents, or a `kind: List`), as
+/// `kubectl apply -f` would read them, each with the resource that serves its kind.
 enum SeedManifest {
-    static func configMaps(in text: String) throws(SandboxError) -> [Document] {
+    static func objects(in text: String, catalog: ResourceCatalog) throws(SandboxError) -> [(any ServedResource, Document)] {
         var objects: [Document] = []
         do {
             // Timestamps stay strings, as sigs.k8s.io/yaml leaves them on the way to JSON.
@@ -15,7 +15,7 @@ enum SeedManifest {
                 index += 1
                 let document = try convert(node.any, at: "document \(index)")
                 if case .null = document { continue }
-                if document["kind"] == "List" || document["kind"] == "ConfigMapList" {
+                if document["kind"]?.stringValue?.hasSuffix("List") == true {
                     objects += document["items"]?.arrayValue ?? []
                 } else {
                     objects.append(document)
@@ -26,14 +26,17 @@ enum SeedManifest {
         } catch {
             throw .invalidManifest("\(error)")
         }
+        var resolved: [(any ServedResource, Document)] = []
         for (index, object) in objects.enumerated() {
             let kind = object["kind"]?.stringValue ?? "(no kind)"
             let apiVersion = object["apiVersion"]?.stringValue ?? "(no apiVersion)"
-            guard kind == "ConfigMap", apiVersion == "v1" else {
-                throw .invalidManifest("object \(index + 1) is \(apiVersion) \(kind); the sandbox seeds only v1 ConfigMaps")
+            guard let resource = catalog.resources(in: apiVersion).first(where: { $0.name.kind == kind }) else {
+                let served = catalog.resources.map { "\($0.apiVersion) \($0.name.kind)" }.joined(separator: ", ")
+                throw .invalidManifest("object \(index + 1) is \(apiVersion) \(kind); the sandbox serves \(served)")
             }
+            resolved.append((resource, object))
         }
-        return objects
+        return resolved
     }
 
     private static func convert(_ value: Any?, at path: String) throws(SandboxError) -> Document {

@@ -45,7 +45,7 @@ struct DiscoveryDocuments: Sendable {
             "resources": .array(namespaces + resources.map { resource in
                 .object([
                     "name": .string(resource.name.plural), "singularName": .string(resource.name.singular),
-                    "namespaced": .bool(true), "kind": .string(resource.name.kind),
+                    "namespaced": .bool(resource.isNamespaced), "kind": .string(resource.name.kind),
                     "verbs": .array(Self.verbs.map(Document.string)),
                     "shortNames": .array(resource.name.shortNames.map(Document.string)),
                 ])

@@ -32,7 +32,8 @@ struct OpenAPIDocuments: Sendable {
     private func document(for groupVersion: String) -> Document {
         var paths: [String: Document] = [:]
         for resource in catalog.resources(in: groupVersion) {
-            let prefix = "/\(Self.documentPath(groupVersion))/namespaces/{namespace}/\(resource.name.plural)"
+            let scope = resource.isNamespaced ? "/namespaces/{namespace}" : ""
+            let prefix = "/\(Self.documentPath(groupVersion))\(scope)/\(resource.name.plural)"
             paths["\(prefix)/{name}"] = .object(["patch": patchOperation(resource)])
         }
         return .object([
@@ -51,7 +52,7 @@ struct OpenAPIDocuments: Sendable {
         let body: Document = .object(["schema": .object(["type": "object"])])
         let mediaTypes = [PatchType.json.rawValue, PatchType.merge.rawValue, PatchType.strategicMerge.rawValue]
         return .object([
-            "operationId": .string("patchNamespaced\(name.kind)"),
+            "operationId": .string("patch\(resource.isNamespaced ? "Namespaced" : "")\(name.kind)"),
             "parameters": .array(query),
             "requestBody": .object(["content": .object(Dictionary(uniqueKeysWithValues: mediaTypes.map { ($0, body) })), "required": .bool(true)]),
             "responses": .object(["200": .object(["description": "OK"])]),

@@ -8,6 +8,7 @@ struct ResourceEndpoints: Sendable {
     static let maximumBodyBytes = 3 * 1024 * 1024
 
     let operations: ResourceOperations
+    let webhooks: AdmissionWebhooks
     let watchLimits: WatchLimits
 
     struct WatchLimits: Sendable {
@@ -17,6 +18,7 @@ struct ResourceEndpoints: Sendable {
 
     private var resource: any ServedResource { operations.resource }
     private var store: ObjectStore { operations.store }
+    private var admitted: AdmittedOperations { AdmittedOperations(operations: operations, webhooks: webhooks) }
 
     /// GET on a collection: a list, or a watch with `watch=1`. `namespace` is nil across all namespaces.
     func list(_ request: Request, namespace: String?) throws(APIError) -> Response {
@@ -37,7 +39,9 @@ struct ResourceEndpoints: Sendable {
                 throw .expired(requested: requested, oldest: current)
             }
         }
-        let (items, version) = store.list(resource.storage, namespace: namespace, where: filter.matches)
+        let (items, version) = store.list(
+            resource.storage, namespace: namespace, fromCache: Self.isServedFromCache(options, cacheVersion: store.cacheResourceVersion),
+            where: filter.matches)
         let wire = items.map(resource.fromStorage)
         switch format {
         case .table(let rowObject):
@@ -55,6 +59,16 @@ struct ResourceEndpoints: Sendable {
                 }),
             ]))
         }
+    }
+
+    /// The apiserver answers a list that names a version from its watch cache: `resourceVersion=0`
+    /// ("any state") at once, a version the cache has reached as of the cache. A list without a
+    /// version is a consistent read from etcd. (A version the cache has not reached makes the
+    /// apiserver wait for it; the sandbox answers that from the store, as if it had caught up.)
+    private static func isServedFromCache(_ options: ListOptions, cacheVersion: Int64) -> Bool {
+        guard !options.resourceVersion.isEmpty, options.resourceVersionMatch != "Exact" else { return false }
+        guard let requested = options.requestedVersion else { return true }
+        return requested <= cacheVersion
     }
 
     private func watch(_ request: Request, filter: WatchFilter, options: ListOptions, format: ResponseFormat) -> Response {
@@ -90,14 +104,16 @@ struct ResourceEndpoints: Sendable {
 
     func create(_ request: inout Request, namespace: String) async throws -> Response {
         let body = try await object(in: &request)
-        let outcome = try operations.create(namespace: namespace, body: body, options: try WriteOptions(QueryParameters(request.uri.query)))
+        let outcome = try await admitted.create(namespace: namespace, body: body, options: try WriteOptions(QueryParameters(request.uri.query)))
         return .json(outcome.object, status: .created, warnings: outcome.warnings)
     }
 
     func replace(_ request: inout Request, namespace: String, name: String) async throws -> Response {
         let body = try await object(in: &request)
-        let outcome = try operations.replace(
-            namespace: namespace, name: name, body: body, options: try WriteOptions(QueryParameters(request.uri.query)))
+        let options = try WriteOptions(QueryParameters(request.uri.query))
+        let outcome = try await admitted.update(
+            namespace: namespace, name: name, options: options,
+            try operations.replacement(namespace: namespace, name: name, body: body, options: options))
         return .json(outcome.object, warnings: outcome.warnings)
     }
 
@@ -108,18 +124,20 @@ struct ResourceEndpoints: Sendable {
         }
         let buffer = try await request.collectBody(upTo: Self.maximumBodyBytes)
         let patch = try Self.parse(Data(buffer: buffer))
-        let outcome = try operations.patch(
-            namespace: namespace, name: name, type: type, patch: patch, options: try WriteOptions(QueryParameters(request.uri.query)))
+        let options = try WriteOptions(QueryParameters(request.uri.query))
+        let outcome = try await admitted.update(
+            namespace: namespace, name: name, options: options,
+            operations.patching(namespace: namespace, name: name, type: type, patch: patch, options: options))
         return .json(outcome.object, warnings: outcome.warnings)
     }
 
     func delete(_ request: inout Request, namespace: String, name: String) async throws -> Response {
         let buffer = try await request.collectBody(upTo: Self.maximumBodyBytes)
         let options = buffer.readableBytes == 0 ? nil : try Self.parse(Data(buffer: buffer))
-        let status = try operations.delete(
+        let outcome = try await admitted.delete(
             namespace: namespace, name: name, preconditions: .init(deleteOptions: options),
             options: try WriteOptions(QueryParameters(request.uri.query)))
-        return .json(status)
+        return .json(outcome.object, warnings: outcome.warnings)
     }
 
     /// An object body, as JSON or, where the kind has a protobuf message, as protobuf.

@@ -13,7 +13,7 @@ extension Response {
     }
 
     static func status(_ error: APIError) -> Response {
-        var response = json(error.status, status: HTTPResponse.Status(code: error.code))
+        var response = json(error.status, status: HTTPResponse.Status(code: error.code), warnings: error.warnings)
         if let seconds = error.retryAfterSeconds {
             response.headers[.retryAfter] = String(seconds)
         }

@@ -8,6 +8,7 @@ struct SandboxRouter {
     let store: ObjectStore
     let controls: SandboxControls
     let catalog: ResourceCatalog
+    let webhooks: AdmissionWebhooks
     let watchLimits: ResourceEndpoints.WatchLimits
     /// `host:port` as clients reach it, for `/api`'s serverAddressByClientCIDRs.
     let serverAddress: @Sendable () -> String
@@ -72,37 +73,62 @@ struct SandboxRouter {
     }
 
     private func addResources(to router: Router<BasicRequestContext>, prefix: String, groupVersion: String) {
-        let endpoints = { @Sendable (context: BasicRequestContext) throws -> ResourceEndpoints in
+        /// The resource a path names, if it is served there: namespaced ones under
+        /// `namespaces/<ns>/` (and listed across namespaces), cluster-scoped ones directly.
+        let endpoints = { @Sendable (context: BasicRequestContext, namespaced: Bool?) throws -> ResourceEndpoints in
             let plural = try context.parameters.require("resource")
-            guard let resource = catalog.resource(groupVersion: groupVersion, plural: plural) else { throw APIError.pathNotFound }
-            return ResourceEndpoints(operations: ResourceOperations(store: store, resource: resource), watchLimits: watchLimits)
+            guard let resource = catalog.resource(groupVersion: groupVersion, plural: plural),
+                  namespaced.map({ $0 == resource.isNamespaced }) ?? true
+            else { throw APIError.pathNotFound }
+            return ResourceEndpoints(
+                operations: ResourceOperations(store: store, resource: resource), webhooks: webhooks, watchLimits: watchLimits)
         }
         router.get("\(prefix)/:resource") { request, context in
-            try endpoints(context).list(request, namespace: nil)
+            try endpoints(context, nil).list(request, namespace: nil)
         }
         let collection = "\(prefix)/namespaces/:namespace/:resource"
         router.get(RouterPath(collection)) { request, context in
-            try endpoints(context).list(request, namespace: try context.parameters.require("namespace"))
-        }
-        router.post(RouterPath(collection)) { request, context in
-            var request = request
-            return try await endpoints(context).create(&request, namespace: try context.parameters.require("namespace"))
+            try endpoints(context, true).list(request, namespace: try context.parameters.require("namespace"))
         }
         let item = "\(collection)/:name"
+        addWrites(to: router, collection: collection, item: item) { context in
+            (try endpoints(context, true), try context.parameters.require("namespace"))
+        }
+        let clusterCollection = "\(prefix)/:resource"
+        addWrites(to: router, collection: clusterCollection, item: "\(clusterCollection)/:name") { context in
+            (try endpoints(context, false), "")
+        }
+    }
+
+    /// Create on the collection; get, replace, patch and delete on an item. `target` resolves
+    /// the endpoints and the namespace ("" for cluster-scoped resources).
+    private func addWrites(
+        to router: Router<BasicRequestContext>, collection: String, item: String,
+        target: @escaping @Sendable (BasicRequestContext) throws -> (ResourceEndpoints, String)
+    ) {
+        router.post(RouterPath(collection)) { request, context in
+            var request = request
+            let (endpoints, namespace) = try target(context)
+            return try await endpoints.create(&request, namespace: namespace)
+        }
         router.get(RouterPath(item)) { request, context in
-            try endpoints(context).get(request, namespace: try context.parameters.require("namespace"), name: try context.parameters.require("name"))
+            let (endpoints, namespace) = try target(context)
+            return try endpoints.get(request, namespace: namespace, name: try context.parameters.require("name"))
         }
         router.put(RouterPath(item)) { request, context in
             var request = request
-            return try await endpoints(context).replace(&request, namespace: try context.parameters.require("namespace"), name: try context.parameters.require("name"))
+            let (endpoints, namespace) = try target(context)
+            return try await endpoints.replace(&request, namespace: namespace, name: try context.parameters.require("name"))
         }
         router.patch(RouterPath(item)) { request, context in
             var request = request
-            return try await endpoints(context).patch(&request, namespace: try context.parameters.require("namespace"), name: try context.parameters.require("name"))
+            let (endpoints, namespace) = try target(context)
+            return try await endpoints.patch(&request, namespace: namespace, name: try context.parameters.require("name"))
         }
         router.delete(RouterPath(item)) { request, context in
             var request = request
-            return try await endpoints(context).delete(&request, namespace: try context.parameters.require("namespace"), name: try context.parameters.require("name"))
+            let (endpoints, namespace) = try target(context)
+            return try await endpoints.delete(&request, namespace: namespace, name: try context.parameters.require("name"))
         }
         // Verbs the apiserver knows but these resources do not serve here (deletecollection,
         // create on an item) answer 405, not 404.

@@ -15,6 +15,8 @@ struct APIError: Error, Sendable {
     var kind: String?
     var causes: [Cause] = []
     var retryAfterSeconds: Int?
+    /// Sent as `Warning` headers with the Status (admission webhooks' warnings).
+    var warnings: [String] = []
 
     var status: Document {
         var details: [String: Document] = [:]

@@ -10,11 +10,13 @@ struct ResourceName: Sendable, Hashable {
     var groupVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
 }
 
-/// The two kinds of object the store keeps. Core and `events.k8s.io` Events share one
-/// storage, as on a real cluster: an Event posted through one API is listed by the other.
+/// The kinds of object the store keeps. Core and `events.k8s.io` Events share one storage, as
+/// on a real cluster: an Event posted through one API is listed by the other.
 enum StorageKind: Sendable, Hashable {
     case configMaps
     case events
+    case secrets
+    case validatingWebhookConfigurations
 }
 
 /// One resource endpoint (`/api/v1/.../configmaps`, `/apis/events.k8s.io/v1/.../events`...):
@@ -22,6 +24,8 @@ enum StorageKind: Sendable, Hashable {
 protocol ServedResource: Sendable {
     var name: ResourceName { get }
     var storage: StorageKind { get }
+    /// False for cluster-scoped resources, served without a namespace in the path.
+    var isNamespaced: Bool { get }
     /// The fields this version knows; anything else is an unknown field (dropped, warned or rejected).
     var schema: FieldSchema { get }
     var table: TableLayout { get }
@@ -43,6 +47,8 @@ extension ServedResource {
 
     var protobufMessage: Protobuf.Message? { nil }
 
+    var isNamespaced: Bool { true }
+
     /// The metadata labels every resource supports in field selectors.
     func metadataFieldValue(_ label: String, of stored: Document) -> String? {
         switch label {
@@ -55,7 +61,9 @@ extension ServedResource {
 
 /// The resources this sandbox serves, by API group version.
 struct ResourceCatalog: Sendable {
-    let resources: [any ServedResource] = [ConfigMapResource(), CoreEventResource(), EventsV1Resource()]
+    let resources: [any ServedResource] = [
+        ConfigMapResource(), SecretResource(), CoreEventResource(), EventsV1Resource(), ValidatingWebhookConfigurationResource(),
+    ]
 
     func resource(groupVersion: String, plural: String) -> (any ServedResource)? {
         resources.first { $0.name.groupVersion == groupVersion && $0.name.plural == plural }

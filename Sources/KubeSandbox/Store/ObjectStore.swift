@@ -46,6 +46,14 @@ final class ObjectStore: Sendable {
         var compactedThrough: Int64 = 0
         var subscribers: [Int: Subscriber] = [:]
         var nextSubscriberID = 0
+        /// The watch cache's state while it lags behind (`pauseWatchCache`); nil when it is current.
+        var laggingCache: CacheSnapshot?
+    }
+
+    /// What the watch cache held when it stopped catching up.
+    private struct CacheSnapshot {
+        var objects: [ObjectKey: Document]
+        var resourceVersion: Int64
     }
 
     private let state = Mutex(State())
@@ -63,9 +71,9 @@ final class ObjectStore: Sendable {
         state.withLock { $0.subscribers.count }
     }
 
-    /// The namespaces that hold at least one object.
+    /// The namespaces that hold at least one object (cluster-scoped objects are in none).
     func namespaces() -> Set<String> {
-        state.withLock { Set($0.objects.keys.map(\.namespace)) }
+        state.withLock { Set($0.objects.keys.map(\.namespace).filter { !$0.isEmpty }) }
     }
 
     func get(_ key: ObjectKey) -> Document? {
@@ -73,25 +81,54 @@ final class ObjectStore: Sendable {
     }
 
     /// Matching objects in namespace/name order and the store's version at that instant.
-    func list(_ storage: StorageKind, namespace: String?, where matches: (Document) -> Bool) -> (items: [Document], resourceVersion: Int64) {
+    /// `fromCache` reads what the watch cache holds, which is older while it lags.
+    func list(
+        _ storage: StorageKind, namespace: String?, fromCache: Bool = false, where matches: (Document) -> Bool
+    ) -> (items: [Document], resourceVersion: Int64) {
         state.withLock { state in
-            let items = state.objects
+            let (objects, version) = fromCache
+                ? (state.laggingCache?.objects ?? state.objects, state.laggingCache?.resourceVersion ?? state.resourceVersion)
+                : (state.objects, state.resourceVersion)
+            let items = objects
                 .filter { key, object in key.storage == storage && (namespace == nil || key.namespace == namespace) && matches(object) }
                 .sorted { $0.key < $1.key }
                 .map(\.value)
-            return (items, state.resourceVersion)
+            return (items, version)
         }
     }
 
-    /// Stores a new object, stamping uid, creationTimestamp and resourceVersion.
+    /// The version the watch cache has caught up to.
+    var cacheResourceVersion: Int64 {
+        state.withLock { $0.laggingCache?.resourceVersion ?? $0.resourceVersion }
+    }
+
+    /// Stops the watch cache where it is: reads served from it see this state until `resumeWatchCache`.
+    func pauseWatchCache() {
+        state.withLock { state in
+            if state.laggingCache == nil {
+                state.laggingCache = CacheSnapshot(objects: state.objects, resourceVersion: state.resourceVersion)
+            }
+        }
+    }
+
+    func resumeWatchCache() {
+        state.withLock { $0.laggingCache = nil }
+    }
+
+    /// A new object's uid and creationTimestamp, set before admission sees it, as the apiserver does.
+    static func stamped(_ object: Document) -> Document {
+        var stamped = object
+        stamped[path: ["metadata", "uid"]] = .string(UUID().uuidString.lowercased())
+        stamped[path: ["metadata", "creationTimestamp"]] = .string(KubeTime.format(Date()))
+        return stamped
+    }
+
+    /// Stores a new object (already `stamped`), giving it the next resourceVersion.
     func create(_ object: Document, at key: ObjectKey, commit: Bool, alreadyExists: APIError) throws(APIError) -> Document {
         try state.withLock { (state) throws(APIError) -> Document in
             guard state.objects[key] == nil else { throw alreadyExists }
-            var created = object
-            created[path: ["metadata", "uid"]] = .string(UUID().uuidString.lowercased())
-            created[path: ["metadata", "creationTimestamp"]] = .string(KubeTime.format(Date()))
-            guard commit else { return created }
-            return record(.added, key: key, previous: nil, object: created, in: &state)
+            guard commit else { return object }
+            return record(.added, key: key, previous: nil, object: object, in: &state)
         }
     }
 

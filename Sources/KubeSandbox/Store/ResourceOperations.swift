@@ -47,62 +47,25 @@ struct ResourceOperations: Sendable {
 
     // MARK: Writes
 
+    /// The direct API's writes (`Sandbox.apply`, `seed`) go straight to the store, as a write
+    /// to etcd would; the HTTP API's go through `AdmittedOperations`, which runs the validating
+    /// admission webhooks between these preparations and the commit.
+
     func create(namespace: String, body: Document, options: WriteOptions) throws(APIError) -> WriteOutcome {
-        var (object, warnings) = try decode(body, options: options)
-        let bodyNamespace = object[path: ["metadata", "namespace"]]?.stringValue ?? ""
-        guard bodyNamespace.isEmpty || bodyNamespace == namespace else {
-            throw .badRequest("the namespace of the provided object does not match the namespace sent on the request")
-        }
-        object[path: ["metadata", "namespace"]] = .string(namespace)
-        object[path: ["metadata", "resourceVersion"]] = nil
-        if (object[path: ["metadata", "name"]]?.stringValue ?? "").isEmpty,
-           let prefix = object[path: ["metadata", "generateName"]]?.stringValue, !prefix.isEmpty {
-            object[path: ["metadata", "name"]] = .string(prefix + Self.randomSuffix())
-        }
-        let stored = resource.toStorage(object)
-        let objectName = stored[path: ["metadata", "name"]]?.stringValue ?? ""
-        let causes = resource.validate(stored, old: nil)
-        guard causes.isEmpty else { throw .invalid(name, objectName, causes) }
-        let created = try store.create(
-            stored, at: key(namespace, objectName), commit: !options.dryRun, alreadyExists: .alreadyExists(name, objectName))
-        return WriteOutcome(object: resource.fromStorage(created), warnings: warnings)
+        try commitCreate(try prepareCreate(namespace: namespace, body: body, options: options), options: options)
     }
 
     /// PUT: replaces the object; a non-empty `metadata.resourceVersion` must be the current one.
     func replace(namespace: String, name objectName: String, body: Document, options: WriteOptions) throws(APIError) -> WriteOutcome {
-        var (object, warnings) = try decode(body, options: options)
-        try checkIdentity(object, namespace: namespace, name: objectName)
-        object[path: ["metadata", "namespace"]] = .string(namespace)
-        let replacement = resource.toStorage(object)
-        let updated = try store.update(key(namespace, objectName), commit: !options.dryRun, notFound: .notFound(name, objectName)) {
-            (current) throws(APIError) -> Document in
-            try checkPrecondition(replacement, against: current, name: objectName)
-            return try validated(replacement, old: current, name: objectName)
-        }
-        return WriteOutcome(object: resource.fromStorage(updated), warnings: warnings)
+        try update(namespace: namespace, name: objectName, options: options,
+                   try replacement(namespace: namespace, name: objectName, body: body, options: options))
     }
 
     func patch(
         namespace: String, name objectName: String, type: PatchType, patch: Document, options: WriteOptions
     ) throws(APIError) -> WriteOutcome {
-        var warnings: [String] = []
-        let updated = try store.update(key(namespace, objectName), commit: !options.dryRun, notFound: .notFound(name, objectName)) {
-            (current) throws(APIError) -> Document in
-            let original = resource.fromStorage(current)
-            let patched: Document = switch type {
-            case .merge: MergePatch.apply(patch, to: original)
-            case .strategicMerge: try StrategicMergePatch.apply(patch, to: original)
-            case .json: try JSONPatch.apply(patch, to: original)
-            }
-            var (object, decodeWarnings) = try decode(patched, options: options)
-            warnings = decodeWarnings
-            try checkIdentity(object, namespace: namespace, name: objectName)
-            object[path: ["metadata", "namespace"]] = .string(namespace)
-            let replacement = resource.toStorage(object)
-            try checkPrecondition(replacement, against: current, name: objectName)
-            return try validated(replacement, old: current, name: objectName)
-        }
-        return WriteOutcome(object: resource.fromStorage(updated), warnings: warnings)
+        try update(namespace: namespace, name: objectName, options: options,
+                   patching(namespace: namespace, name: objectName, type: type, patch: patch, options: options))
     }
 
     struct DeletePreconditions: Sendable {
@@ -116,17 +79,105 @@ struct ResourceOperations: Sendable {
     ) throws(APIError) -> Document {
         let deleted = try store.delete(key(namespace, objectName), commit: !options.dryRun, notFound: .notFound(name, objectName)) {
             (current) throws(APIError) -> Void in
-            for (field, expected) in [("uid", preconditions.uid), ("resourceVersion", preconditions.resourceVersion)] {
-                guard let expected else { continue }
-                let actual = current[path: ["metadata", field]]?.stringValue ?? ""
-                guard actual == expected else {
-                    let label = field == "uid" ? "UID" : "ResourceVersion"
-                    throw APIError(code: 409, reason: "Conflict",
-                                   message: "Operation cannot be fulfilled on \(name.plural) \"\(objectName)\": Precondition failed: \(label) in precondition: \(expected), \(label) in object meta: \(actual)",
-                                   name: objectName, group: name.group, kind: name.plural)
-                }
+            try check(preconditions, against: current, name: objectName)
+        }
+        return deletionStatus(deleted, name: objectName)
+    }
+
+    // MARK: Steps of a write
+
+    /// A create, decoded and validated, in stored form, not yet stored.
+    struct PreparedCreate: Sendable {
+        var key: ObjectKey
+        var object: Document
+        var warnings: [String]
+    }
+
+    /// The new version of an update from the current one, and the warnings of decoding it.
+    typealias Update = (_ current: Document) throws(APIError) -> (object: Document, warnings: [String])
+
+    func prepareCreate(namespace: String, body: Document, options: WriteOptions) throws(APIError) -> PreparedCreate {
+        var (object, warnings) = try decode(body, options: options)
+        let bodyNamespace = object[path: ["metadata", "namespace"]]?.stringValue ?? ""
+        if resource.isNamespaced {
+            guard bodyNamespace.isEmpty || bodyNamespace == namespace else {
+                throw .badRequest("the namespace of the provided object does not match the namespace sent on the request")
+            }
+            object[path: ["metadata", "namespace"]] = .string(namespace)
+        } else {
+            object[path: ["metadata", "namespace"]] = nil
+        }
+        object[path: ["metadata", "resourceVersion"]] = nil
+        if (object[path: ["metadata", "name"]]?.stringValue ?? "").isEmpty,
+           let prefix = object[path: ["metadata", "generateName"]]?.stringValue, !prefix.isEmpty {
+            object[path: ["metadata", "name"]] = .string(prefix + Self.randomSuffix())
+        }
+        let stored = resource.toStorage(object)
+        let objectName = stored[path: ["metadata", "name"]]?.stringValue ?? ""
+        let causes = resource.validate(stored, old: nil)
+        guard causes.isEmpty else { throw .invalid(name, objectName, causes) }
+        return PreparedCreate(key: key(namespace, objectName), object: ObjectStore.stamped(stored), warnings: warnings)
+    }
+
+    func commitCreate(_ prepared: PreparedCreate, options: WriteOptions) throws(APIError) -> WriteOutcome {
+        let created = try store.create(
+            prepared.object, at: prepared.key, commit: !options.dryRun, alreadyExists: .alreadyExists(name, prepared.key.name))
+        return WriteOutcome(object: resource.fromStorage(created), warnings: prepared.warnings)
+    }
+
+    func replacement(namespace: String, name objectName: String, body: Document, options: WriteOptions) throws(APIError) -> Update {
+        var (object, warnings) = try decode(body, options: options)
+        try checkIdentity(object, namespace: namespace, name: objectName)
+        object[path: ["metadata", "namespace"]] = resource.isNamespaced ? .string(namespace) : nil
+        let replacement = resource.toStorage(object)
+        return { (current) throws(APIError) in
+            try checkPrecondition(replacement, against: current, name: objectName)
+            return (try validated(replacement, old: current, name: objectName), warnings)
+        }
+    }
+
+    func patching(namespace: String, name objectName: String, type: PatchType, patch: Document, options: WriteOptions) -> Update {
+        { (current) throws(APIError) in
+            let original = resource.fromStorage(current)
+            let patched: Document = switch type {
+            case .merge: MergePatch.apply(patch, to: original)
+            case .strategicMerge: try StrategicMergePatch.apply(patch, to: original)
+            case .json: try JSONPatch.apply(patch, to: original)
+            }
+            var (object, warnings) = try decode(patched, options: options)
+            try checkIdentity(object, namespace: namespace, name: objectName)
+            object[path: ["metadata", "namespace"]] = resource.isNamespaced ? .string(namespace) : nil
+            let replacement = resource.toStorage(object)
+            try checkPrecondition(replacement, against: current, name: objectName)
+            return (try validated(replacement, old: current, name: objectName), warnings)
+        }
+    }
+
+    func update(namespace: String, name objectName: String, options: WriteOptions, _ change: Update) throws(APIError) -> WriteOutcome {
+        var warnings: [String] = []
+        let updated = try store.update(key(namespace, objectName), commit: !options.dryRun, notFound: .notFound(name, objectName)) {
+            (current) throws(APIError) -> Document in
+            let (object, decodeWarnings) = try change(current)
+            warnings = decodeWarnings
+            return object
+        }
+        return WriteOutcome(object: resource.fromStorage(updated), warnings: warnings)
+    }
+
+    func check(_ preconditions: DeletePreconditions, against current: Document, name objectName: String) throws(APIError) {
+        for (field, expected) in [("uid", preconditions.uid), ("resourceVersion", preconditions.resourceVersion)] {
+            guard let expected else { continue }
+            let actual = current[path: ["metadata", field]]?.stringValue ?? ""
+            guard actual == expected else {
+                let label = field == "uid" ? "UID" : "ResourceVersion"
+                throw APIError(code: 409, reason: "Conflict",
+                               message: "Operation cannot be fulfilled on \(name.plural) \"\(objectName)\": Precondition failed: \(label) in precondition: \(expected), \(label) in object meta: \(actual)",
+                               name: objectName, group: name.group, kind: name.plural)
             }
         }
+    }
+
+    func deletionStatus(_ deleted: Document, name objectName: String) -> Document {
         var details: [String: Document] = ["name": .string(objectName), "kind": .string(name.plural)]
         if !name.group.isEmpty { details["group"] = .string(name.group) }
         details["uid"] = deleted[path: ["metadata", "uid"]]

@@ -6,6 +6,14 @@ import NIOHTTP1
 import NIOSSL
 import Synchronization
 import Testing
+import TestSupport
+
+extension Kubectl {
+    /// kubectl with the sandbox's kubeconfig (or the given text).
+    init(for sandbox: Sandbox, kubeconfigYAML: String? = nil) throws {
+        try self.init(kubeconfigYAML: kubeconfigYAML ?? sandbox.kubeconfigYAML())
+    }
+}
 
 /// A started sandbox plus an HTTP client that trusts its CA, torn down after the body.
 struct SandboxHarness {

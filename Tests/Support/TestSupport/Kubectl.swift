@@ -1,52 +1,51 @@
 import Foundation
-import KubeSandbox
 import Testing
 
-/// Runs the real `kubectl` against a sandbox, with its own kubeconfig and discovery cache.
+/// Runs the real `kubectl` with its own kubeconfig and discovery cache (the sandbox's).
 /// Output goes to files and exit is awaited through the termination handler, so no thread of
 /// the cooperative pool blocks while the sandbox has requests to serve.
-struct Kubectl {
-    static let executable = "/usr/bin/kubectl"
+public struct Kubectl: Sendable {
+    public static let executable = "/usr/bin/kubectl"
 
-    let directory: URL
-    let kubeconfig: String
+    public let directory: URL
+    public let kubeconfig: String
 
-    /// Writes the sandbox's kubeconfig (or the given text) into a fresh temporary directory.
-    init(for sandbox: Sandbox, kubeconfigYAML: String? = nil) throws {
+    /// Writes the kubeconfig into a fresh temporary directory.
+    public init(kubeconfigYAML: String) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubectl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         kubeconfig = directory.appendingPathComponent("kubeconfig").path
-        try (kubeconfigYAML ?? sandbox.kubeconfigYAML()).write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+        try kubeconfigYAML.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
     }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
-    func run(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(30)) async throws -> Result {
+    public func run(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(30)) async throws -> Result {
         let running = try start(arguments, environment: environment)
         let finished = try await running.wait(timeout: timeout)
         #expect(finished, "kubectl \(arguments.joined(separator: " ")) did not finish in \(timeout)")
         return running.result
     }
 
-    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
+    public func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
         try Running(
             arguments: ["--kubeconfig", kubeconfig, "--cache-dir", directory.appendingPathComponent("cache").path] + arguments,
             environment: environment, directory: directory)
     }
 
     /// Writes a file into this kubectl's directory and returns its path.
-    func file(_ name: String, _ contents: String, executable: Bool = false) throws -> String {
+    public func file(_ name: String, _ contents: String, executable: Bool = false) throws -> String {
         let path = directory.appendingPathComponent(name).path
         try contents.write(toFile: path, atomically: true, encoding: .utf8)
         if executable { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path) }
         return path
     }
 
-    final class Running: @unchecked Sendable {
+    public final class Running: @unchecked Sendable {
         private let process = Process()
         private let stdoutPath: String
         private let stderrPath: String
@@ -71,15 +70,15 @@ struct Kubectl {
         }
 
         /// Output so far.
-        var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
-        var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+        public var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+        public var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
-        var result: Result {
+        public var result: Result {
             Result(status: process.isRunning ? -1 : process.terminationStatus, stdout: stdout, stderr: stderr)
         }
 
         /// Waits for exit; on timeout kills the process and returns false.
-        func wait(timeout: Duration) async throws -> Bool {
+        public func wait(timeout: Duration) async throws -> Bool {
             let exited = self.exited.stream
             let finished = await withTaskGroup(of: Bool.self) { group in
                 group.addTask {
@@ -99,7 +98,7 @@ struct Kubectl {
         }
 
         /// Polls the output until it satisfies the condition (true) or the time runs out (false).
-        func waitForOutput(within limit: Duration = .seconds(15), _ condition: (String) -> Bool) async throws -> Bool {
+        public func waitForOutput(within limit: Duration = .seconds(15), _ condition: (String) -> Bool) async throws -> Bool {
             let deadline = ContinuousClock.now + limit
             while ContinuousClock.now < deadline {
                 if condition(stdout) { return true }
@@ -108,7 +107,7 @@ struct Kubectl {
             return condition(stdout)
         }
 
-        func terminate() {
+        public func terminate() {
             if process.isRunning { process.terminate() }
         }
     }
