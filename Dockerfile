@@ -1,32 +1,45 @@
 # syntax=docker/dockerfile:1
 
 # Build stage: the official Swift image, release mode, the Swift standard library
-# (and Foundation) linked statically, so the binary needs only the C/C++ runtime
-# of the builder's own distribution.
+# (and FoundationEssentials) linked statically, so the binary needs only the C/C++
+# runtime of the builder's own distribution and libyaml.
 FROM swift:6.3.1-noble AS builder
 
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+
+# libyaml, which YAMLReader links, from the same distribution the runtime stage
+# copies its shared library from (so not pinned to a version of its own).
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libyaml-dev \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /src
 
 # Tests/ too: SwiftPM refuses a manifest whose test targets have no directory.
 COPY Package.swift ./
+COPY Plugins ./Plugins
 COPY Sources ./Sources
 COPY Tests ./Tests
 COPY image ./image
 
 # The cache mount keeps .build between image builds; the binary is copied out of
 # it because a cache mount is not part of the layer. image/build holds the flags
-# and why (static Swift runtime, lld with packed relocations, the code layout of
-# image/hot-functions.txt); the benchmarks measure what it builds.
+# and why (static Swift runtime, lld with packed relocations, the code layout,
+# stripping); the benchmarks measure what it builds. The binary is stripped; its
+# function symbols go beside the backtracer's search path (/usr/lib/debug/<dir>),
+# so a crash still prints function names (docs/operating.md, "Crashes").
 RUN --mount=type=cache,target=/src/.build \
     binary="$(image/build --scratch-path .build | tail -n 1)" \
     && install -D -m 0755 "$binary" /staging/usr/local/bin/eni-config-agent \
+    && install -D -m 0644 "$binary.debug" /staging/usr/lib/debug/usr/local/bin/eni-config-agent.debug \
     && install -D -m 0755 /usr/libexec/swift/linux/swift-backtrace-static \
         /staging/usr/local/bin/swift-backtrace-static
 
 # The runtime image is `scratch` plus exactly the shared libraries the binaries
-# link, as `ldd` lists them (libc, libm, libstdc++, libgcc_s and the loader with a
-# static Swift stdlib; whatever else a dependency pulls in shows up here too).
+# link, as `ldd` lists them (libc, libm, libstdc++, libgcc_s, libz, libyaml and the
+# loader with a static Swift stdlib; whatever else a dependency pulls in shows up
+# here too).
 # libgcc_s is also dlopen()ed by glibc for thread cancellation, which ldd would
 # not show; it is listed anyway because libstdc++ links it.
 # The check at the end runs the staged loader inside the staged root: it exits

@@ -5,8 +5,12 @@ let package = Package(
     name: "eni-config-agent",
     platforms: [.macOS(.v15)],
     products: [
+        // The shipped binary: validate, render, diff, run.
         .executable(name: "eni-config-agent", targets: ["eni-config-agent"]),
+        // `kubectl eni-config` (krew naming), for operators: the fleet's view, chain edits, rollouts.
         .executable(name: "kubectl-eni_config", targets: ["kubectl-eni_config"]),
+        // For people and tests, never shipped: the sandbox API server, the fleet and the demo.
+        .executable(name: "eni-config-dev", targets: ["eni-config-dev"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
@@ -19,7 +23,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Without its default traits: "FullFoundation" would link full Foundation (and ICU) into
+        // the agent for a form decoder it never uses; "ConfigurationSupport" is unused too.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
@@ -32,12 +38,15 @@ let package = Package(
         ),
         // Whole-file reads on POSIX calls with errno text, shared by the three modules that read files.
         .target(name: "SystemFiles"),
-        // A YAML error by position and kind, never by the text it failed on (a token, eni_conf's secret).
-        .target(name: "YAMLErrors", dependencies: ["Yams"]),
+        // libyaml, from the system (Debian's libyaml-dev): the C parser under YAMLReader.
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // YAML text to nodes with positions, typed as kubectl types them; no Foundation, so the
+        // agent does not link ICU (Yams, used by the sandbox and tests, needs full Foundation).
+        .target(name: "YAMLReader", dependencies: ["CYAML"]),
         // Reads a ConfigMap from a manifest (YAML/JSON), a mounted directory or stdin.
         .target(
             name: "ConfigMapSource",
-            dependencies: ["ENIConfig", "SystemFiles", "Yams", "YAMLErrors"]
+            dependencies: ["ENIConfig", "SystemFiles", "YAMLReader"]
         ),
         // The node side: atomic write, CNI directory inspection, plugin binaries, last-good store.
         .target(
@@ -49,8 +58,7 @@ let package = Package(
             name: "KubeAPI",
             dependencies: [
                 "SystemFiles",
-                "Yams",
-                "YAMLErrors",
+                "YAMLReader",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -58,7 +66,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // An in-memory Kubernetes API server for tests, the demo and benchmarks.
+        // An in-memory Kubernetes API server for tests, the demo and benchmarks; never linked
+        // into eni-config-agent.
         .target(
             name: "KubeSandbox",
             dependencies: [
@@ -78,6 +87,9 @@ let package = Package(
         // A simulated cluster on the sandbox: Nodes, the agent's DaemonSet, and one real agent
         // process per node with its own node root. For eni-config-dev, tests and benchmarks.
         .target(name: "Fleet", dependencies: ["KubeSandbox", "TestSupport", "Yams"]),
+        // The version the binaries report (the release, plus `git describe` when the build has a checkout).
+        .target(name: "AgentVersion", plugins: ["GitDescribe"]),
+        .plugin(name: "GitDescribe", capability: .buildTool()),
         // The admission webhook's decision, pure: an AdmissionReview in, the answer out.
         .target(name: "Admission", dependencies: ["ENIConfig"]),
         // The webhook's HTTPS server: AdmissionReviews in, answers out, certificate files re-read.
@@ -110,7 +122,7 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "ENIConfig", "NodeFiles", "KubeAPI",
+                "ENIConfig", "NodeFiles", "KubeAPI", "AgentVersion",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -120,12 +132,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // What the command-line tools share: a unified diff for what they show before and after.
-        .target(name: "CommandLineSupport"),
+        // What the executables share: the exit-code contract, unbuffered console output, and a
+        // unified diff for what they show before and after.
+        .target(
+            name: "CommandLineSupport",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "eni-config-agent",
             dependencies: [
-                "ENIConfig", "ConfigMapSource", "NodeFiles", "Agent", "KubeSandbox", "CommandLineSupport", "WebhookServer", "WebhookCertificates",
+                "ENIConfig", "ConfigMapSource", "NodeFiles", "Agent", "AgentVersion", "CommandLineSupport",
+                "WebhookServer", "WebhookCertificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -137,6 +154,15 @@ let package = Package(
             dependencies: [
                 "ENIConfigPlugin", "ENIConfig", "KubeAPI", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "eni-config-dev",
+            dependencies: [
+                "Agent", "AgentVersion", "CommandLineSupport", "ENIConfig", "KubeAPI", "KubeSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // In-process benchmark of validate + render on a ConfigMap near the 1 MiB API limit.
@@ -182,10 +208,11 @@ let package = Package(
         ),
         .testTarget(name: "SystemFilesTests", dependencies: ["SystemFiles", "TestSupport"]),
         .testTarget(name: "ConfigMapSourceTests", dependencies: ["ConfigMapSource"]),
+        .testTarget(name: "YAMLReaderTests", dependencies: ["YAMLReader"]),
         .testTarget(
             name: "AgentTests",
             dependencies: [
-                "Agent", "KubeSandbox", "eni-config-agent", "ConfigMapSource", "NodeFiles",
+                "Agent", "AgentVersion", "KubeAPI", "KubeSandbox", "eni-config-agent", "ConfigMapSource", "NodeFiles",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
@@ -200,7 +227,7 @@ let package = Package(
             name: "NodeFilesTests",
             dependencies: ["NodeFiles", "ENIConfig", "node-file-churn", "TestSupport"]
         ),
-        .testTarget(name: "CLITests", dependencies: ["eni-config-agent", "CommandLineSupport", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["eni-config-agent", "eni-config-dev", "CommandLineSupport", "TestSupport"]),
         .testTarget(
             name: "KubeSandboxTests",
             dependencies: [

@@ -42,7 +42,7 @@ AGENT_HOST_PATHS = {
     CILIUM_STATE_DIR: ({"Directory", "DirectoryOrCreate"}, True),
 }
 
-# The CLI contract of `eni-config-agent run` (architecture.md) plus --log-format.
+# The CLI contract of `eni-config-agent run` (docs/contracts.md) plus --log-format.
 RUN_FLAGS = {
     "node-name", "kubeconfig", "namespace", "configmap-name", "cni-dir", "cni-bin-dir",
     "state-dir", "apply", "listen", "log-format", "coexist", "host-root", "feature-gates",

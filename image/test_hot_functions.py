@@ -12,7 +12,7 @@ LINK_MAP = """\
              VMA              LMA     Size Align Out     In      Symbol
           200000           200000      100    16 .rodata
           200000           200000      100    16         /b/release/App.build/Main.swift.o:(.rodata)
-          300000           300000     1000    16 .text.agent_hot
+          300000           300000     1000    16 .text.helpers
           400000           400000     2000    64 .text
           400000           400000       20    16         /b/release/App.build/Main.swift.o:(.text.$s3App4mainyyF)
           400000           400000       20     1                 $s3App4mainyyF
@@ -59,40 +59,26 @@ fn=_ZL8internalv
 class HotFunctionsTests(unittest.TestCase):
     def layout(self):
         with tempfile.TemporaryDirectory() as directory:
-            paths = [os.path.join(directory, name) for name in ("map", "profile", "functions", "script")]
+            paths = [os.path.join(directory, name) for name in ("map", "profile", "functions")]
             for path, text in zip(paths, (LINK_MAP, PROFILE)):
                 with open(path, "w") as file:
                     file.write(text)
-            hot_functions.main(paths[0], paths[1], "eni-config-agent", paths[2], paths[3])
-            with open(paths[2]) as functions, open(paths[3]) as script:
-                return functions.read().split(), script.read()
+            hot_functions.main(paths[0], paths[1], "eni-config-agent", paths[2])
+            with open(paths[2]) as functions:
+                return functions.read().split()
 
     def test_orders_executed_sections_by_a_name_no_unexecuted_section_shares(self):
-        functions, _ = self.layout()
+        functions = self.layout()
         # main and the standard library's .text by their unique names; the C++ function with
         # internal linkage by the name its section carries. Not objectdestroyTm: Other.swift.o
         # defines it too and did not run. Not the function that never ran.
         self.assertEqual(functions, ["$s3App4mainyyF", "$ss6UniqueyyF", "_ZL8internalv"])
 
-    def test_names_the_rest_by_file_and_section_in_a_script_inserted_before_text(self):
-        _, script = self.layout()
-        rules = [line.strip() for line in script.splitlines() if "(" in line and not line.startswith("/*")]
-        self.assertEqual(rules, ['*/App.build/Main.swift.o(".text..L__unnamed_1" ".text.objectdestroyTm" ".text.unlikely.cold")'])
-        self.assertIn(".text.agent_hot : {", script)
-        self.assertTrue(script.rstrip().endswith("INSERT BEFORE .text;"))
-
     def test_ignores_other_objects_and_addresses_outside_text(self):
         # libc's 0x401870 is the unused function's address in the agent, and 0x200010 lies in
         # .rodata: neither may count as executed.
-        functions, script = self.layout()
+        functions = self.layout()
         self.assertNotIn("$s3App6unusedyyF", functions)
-        self.assertNotIn(".rodata", script)
-
-    def test_archive_members_and_objects_get_lld_file_patterns(self):
-        archive = hot_functions.Section(0, 1, "/opt/lib/libswiftCore.a(Swift.o)", ".text")
-        plain = hot_functions.Section(0, 1, "/b/x86_64-unknown-linux-gnu/release/NIOPosix.build/Bootstrap.swift.o", ".text")
-        self.assertEqual(archive.file_pattern, "*libswiftCore.a:Swift.o")
-        self.assertEqual(plain.file_pattern, "*/NIOPosix.build/Bootstrap.swift.o")
 
 
 if __name__ == "__main__":

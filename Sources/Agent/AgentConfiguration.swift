@@ -1,4 +1,4 @@
-/// What `eni-config-agent run` was told (architecture.md, "Command-line contract").
+/// What `eni-config-agent run` was told (docs/contracts.md, "The command line").
 public struct AgentConfiguration: Sendable {
     public var nodeName: String
     public var namespace = "kube-system"

@@ -1,7 +1,7 @@
 import FoundationEssentials
 import Hummingbird
 
-/// `/healthz`, `/readyz`, `/metrics`, `/status`, `/nodefile` (architecture.md, "Agent endpoints").
+/// `/healthz`, `/readyz`, `/metrics`, `/status`, `/nodefile` (docs/contracts.md, "Endpoints").
 public enum AgentEndpoints {
     public static func router(state: AgentState) -> Router<BasicRequestContext> {
         let router = Router()

@@ -1,3 +1,4 @@
+import AgentVersion
 import ENIConfig
 import FoundationEssentials
 import KubeAPI
@@ -14,8 +15,6 @@ public actor AgentState {
     /// The sha256 last put back over Terway's copy of a rejected version, for /readyz and /status.
     private var restoredOverTerway: String?
     private let watchStatus: @Sendable () -> Watcher.Status
-    /// The watcher's counts already added to the Prometheus counters.
-    private var counted = (watchRestarts: 0, relists: 0)
     /// False once the reconcile loop has ended for any reason but shutdown: `/healthz` then fails.
     private var loopAlive = true
     private var nodeFileDigest = NodeFileDigest()
@@ -37,9 +36,7 @@ public actor AgentState {
 
     func observe(_ version: ObservedVersion) -> Reconciler.Decision {
         let decision = reconciler.observe(version)
-        metrics.configValid.set(version.conflist == nil ? 0.0 : 1.0)
-        if case .reportInvalid = decision { metrics.invalidVersions.increment() }
-        metrics.pendingChange.set(reconciler.pending ? 1.0 : 0.0)
+        metrics.record(decision, for: version, pending: reconciler.pending)
         return decision
     }
 
@@ -64,18 +61,14 @@ public actor AgentState {
     /// - Parameter warnings: steps after the rename that failed (counted, never retried).
     func applySucceeded(wrote: Bool, warnings: Int, at date: Date) {
         reconciler.applySucceeded(at: date.timeIntervalSince1970)
-        if wrote { metrics.applies.increment() }
-        if warnings > 0 { metrics.applyWarnings.increment(by: Int64(warnings)) }
-        metrics.lastApplyTimestamp.set(date.timeIntervalSince1970)
-        metrics.pendingChange.set(reconciler.pending ? 1.0 : 0.0)
         if let applied = reconciler.applied {
-            metrics.setApplied(sha256: applied.conflist.sha256, resourceVersion: applied.resourceVersion)
+            metrics.recordApply(wrote: wrote, warnings: warnings, applied: applied, pending: reconciler.pending)
         }
     }
 
     func applyFailed() {
         reconciler.applyFailed()
-        metrics.writeFailures.increment()
+        metrics.recordWriteFailure()
     }
 
     func retryDecision() -> Reconciler.Decision {
@@ -86,30 +79,22 @@ public actor AgentState {
         findings = diagnostics
     }
 
-    /// The watcher counts lists and watches; the Prometheus counters catch up with it here.
+    /// What the watcher reports about the connection to the API server.
     private func watchHealth() -> WatchHealth {
         let status = watchStatus()
-        let counters = status.counters
-        if counters.watchRestarts > counted.watchRestarts {
-            metrics.watchRestarts.increment(by: Int64(counters.watchRestarts - counted.watchRestarts))
-        }
-        if counters.relists > counted.relists {
-            metrics.relists.increment(by: Int64(counters.relists - counted.relists))
-        }
-        counted = (counters.watchRestarts, counters.relists)
         var health = WatchHealth()
-        health.connected = status.activeFailure == nil && counters.lists > 0
+        health.connected = status.activeFailure == nil && status.counters.lists > 0
         health.lastError = status.activeFailure.map { "\($0.operation.rawValue): \($0.error)" }
-        health.watchRestarts = counters.watchRestarts
-        health.relists = counters.relists
+        health.watchRestarts = status.counters.watchRestarts
+        health.relists = status.counters.relists
         health.resourceVersion = status.resumeResourceVersion
         return health
     }
 
-    /// Brings the metrics up to date before a scrape.
+    /// Brings the observed series up to date before a scrape (the policy's own series are
+    /// already current: they change with its decisions).
     public func refreshMetrics() {
-        _ = watchHealth()
-        _ = readiness()
+        metrics.refresh(watch: watchStatus().counters, ready: readiness())
     }
 
     func loopEnded() {
@@ -125,12 +110,10 @@ public actor AgentState {
     }
 
     private func readiness(of nodeFile: Result<String?, NodeFileError>) -> Readiness {
-        let readiness = Readiness.check(
+        Readiness.check(
             applied: reconciler.applied, latest: reconciler.latest, nodeFile: nodeFile, nodeFilePath: directory.nodeFilePath,
             waitingForTerway: reconciler.waitingForTerway != nil || (reconciler.coexistence == .terway && reconciler.applied == nil && nodeFile.isMissing),
             restoredOverTerway: restoredOverTerway)
-        metrics.ready.set(readiness.isReady ? 1.0 : 0.0)
-        return readiness
     }
 
     public func status() -> AgentStatus {
@@ -138,6 +121,7 @@ public actor AgentState {
         let readiness = readiness(of: nodeFile)
         let reason: String? = if case .notReady(let why) = readiness { why } else { nil }
         return AgentStatus(
+            version: BuildVersion.description,
             node: node,
             mode: reconciler.mode,
             ready: readiness.isReady,

@@ -29,6 +29,8 @@ public struct AgentStatus: Sendable, Codable, Hashable {
         public var findings: [Diagnostic]
     }
 
+    /// The agent's build (`--version`).
+    public var version: String
     public var node: String
     public var mode: ApplyMode
     public var ready: Bool
@@ -46,12 +48,13 @@ public struct AgentStatus: Sendable, Codable, Hashable {
 
 extension AgentStatus {
     private enum CodingKeys: String, CodingKey {
-        case node, mode, ready, reason, pending, configMapDeleted, applied, latest, nodeFile, watch, rolloutRestartedAt
+        case version, node, mode, ready, reason, pending, configMapDeleted, applied, latest, nodeFile, watch, rolloutRestartedAt
     }
 
     /// `applied`, `latest` and `reason` are written as `null` when absent, as the status contract shows them.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(version, forKey: .version)
         try container.encode(node, forKey: .node)
         try container.encode(mode, forKey: .mode)
         try container.encode(ready, forKey: .ready)

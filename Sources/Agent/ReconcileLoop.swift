@@ -108,7 +108,7 @@ public struct ReconcileLoop: Service {
         do {
             facts = try target.facts()
         } catch {
-            let diagnostic = Diagnostic(.error, rule: RuleID.nodeFacts.rawValue, "this node's facts cannot be read, so Terway's render for it is unknown: \(error)")
+            let diagnostic = Diagnostic(.error, rule: .nodeFacts, "this node's facts cannot be read, so Terway's render for it is unknown: \(error)")
             return ObservedVersion(resourceVersion: data.resourceVersion, diagnostics: [diagnostic], conflist: nil)
         }
         let evaluation = target.evaluate(data, facts: facts)

@@ -1,6 +1,5 @@
 import ENIConfig
-import YAMLErrors
-import Yams
+import YAMLReader
 
 /// Reads one ConfigMap manifest, YAML or JSON (JSON is read as YAML, like kubectl does): what
 /// `kubectl get cm eni-config -o yaml|json` prints, metadata and all. Only the values of the keys
@@ -27,7 +26,7 @@ public enum ConfigMapManifest {
             ourTexts[ConfigMapData.disableNetworkPolicyKey] = data[ConfigMapData.disableNetworkPolicyKey]?.scalar?.string
             for key in ConfigMapData.ourKeys {
                 guard let valueNode = data[key] else { continue }
-                guard let scalar = valueNode.scalar, valueNode.yamlType == .str else {
+                guard let scalar = valueNode.scalar, scalar.type == .string else {
                     throw error(
                         origin, at: valueNode,
                         "data.\(key) must be a string, found \(describe(valueNode)); write the JSON as a block scalar: `\(key): |` followed by the JSON, indented"
@@ -61,16 +60,12 @@ public enum ConfigMapManifest {
         )
     }
 
-    private static func singleDocument(_ text: String, origin: String) throws(ConfigMapSourceError) -> Node {
-        var documents: [Node] = []
+    private static func singleDocument(_ text: String, origin: String) throws(ConfigMapSourceError) -> YAMLNode {
+        let documents: [YAMLNode]
         do {
-            let parser = try Parser(yaml: text, resolver: .basic)
-            while let document = try parser.nextRoot() {
-                if !isEmptyDocument(document) { documents.append(document) }
-            }
+            documents = try YAMLReader.documents(in: text).filter { $0.type != .null }
         } catch {
-            let problem = YAMLProblem(error)
-            throw ConfigMapSourceError(location: origin + problem.positionSuffix, "not valid YAML or JSON: \(problem.kind)")
+            throw ConfigMapSourceError(location: origin + (error.mark.map { ":\($0)" } ?? ""), "not valid YAML or JSON: \(error.problem)")
         }
         switch documents.count {
         case 0:
@@ -78,15 +73,14 @@ public enum ConfigMapManifest {
         case 1:
             return documents[0]
         default:
-            let second = documents[1].mark.map { ":\($0.line):\($0.column)" } ?? ""
             throw ConfigMapSourceError(
-                location: origin + second,
+                location: "\(origin):\(documents[1].mark)",
                 "holds \(documents.count) YAML documents; give exactly one ConfigMap (split the file, or use `kubectl get cm -n kube-system eni-config -o yaml`)"
             )
         }
     }
 
-    private static func expectConfigMap(_ object: Node.Mapping, root: Node, origin: String) throws(ConfigMapSourceError) {
+    private static func expectConfigMap(_ object: YAMLMapping, root: YAMLNode, origin: String) throws(ConfigMapSourceError) {
         let kind = object["kind"]?.string
         let apiVersion = object["apiVersion"]?.string
         if kind == "List" {
@@ -101,9 +95,8 @@ public enum ConfigMapManifest {
     /// The block scalar's content starts on the line after its `|` indicator, indented by the
     /// indentation of its first non-blank line. The text is read as bytes, and only that far:
     /// splitting a megabyte manifest into lines of `Character`s took longer than validating it.
-    private static func literalLocation(of scalar: Node.Scalar, in text: String) -> KeyTextLocation? {
-        guard let mark = scalar.mark else { return nil }
-        let firstContentLine = mark.line + 1
+    private static func literalLocation(of scalar: YAMLScalar, in text: String) -> KeyTextLocation? {
+        let firstContentLine = scalar.mark.line + 1
         var line = 1
         var indent = 0
         for byte in text.utf8 {
@@ -124,26 +117,21 @@ public enum ConfigMapManifest {
         return nil
     }
 
-    private static func isEmptyDocument(_ node: Node) -> Bool {
-        node.yamlType == .null
-    }
-
-    private static func describe(_ node: Node) -> String {
+    private static func describe(_ node: YAMLNode) -> String {
         switch node {
         case .mapping: "a mapping"
         case .sequence: "a sequence"
-        case .alias: "an alias"
         case .scalar:
-            switch node.yamlType {
+            switch node.type {
             case .bool: "a boolean"
-            case .int, .float: "a number"
+            case .number: "a number"
             case .null: "null"
             default: "a scalar"
             }
         }
     }
 
-    private static func error(_ origin: String, at node: Node, _ message: String) -> ConfigMapSourceError {
-        ConfigMapSourceError(location: origin + (node.mark.map { ":\($0.line):\($0.column)" } ?? ""), message)
+    private static func error(_ origin: String, at node: YAMLNode, _ message: String) -> ConfigMapSourceError {
+        ConfigMapSourceError(location: "\(origin):\(node.mark)", message)
     }
 }

@@ -9,8 +9,9 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     public var severity: Severity
-    /// A short stable identifier of the rule (`json-syntax`, `plugin-mismatch`, …) for tools and tests.
-    public var rule: String
+    /// Which rule found it; its raw value (`json-syntax`, `first-plugin-mismatch`, …) is the
+    /// stable identifier tools and tests match on.
+    public var rule: RuleID
     /// The ConfigMap data key the finding is about (`10-terway.conflist`), nil for the ConfigMap as a whole.
     public var key: String?
     /// The JSON path inside that key's document (`plugins[1].sysctl`), nil when not about one value.
@@ -22,7 +23,7 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     public var message: String
 
     public init(
-        _ severity: Severity, rule: String, key: String? = nil, path: JSONPath? = nil,
+        _ severity: Severity, rule: RuleID, key: String? = nil, path: JSONPath? = nil,
         at position: SourcePosition? = nil, _ message: String
     ) {
         self.severity = severity

@@ -1,6 +1,8 @@
-/// The stable identifiers of every validation rule, as they appear in `Diagnostic.rule`.
-/// Tools, tests and a future admission webhook match on these: never rename one.
-public enum RuleID: String, Sendable, Hashable, CaseIterable {
+/// The stable identifier of every rule and finding, in one place: the ConfigMap's rules here in
+/// ENIConfig and NodeFiles' findings about the node. `Diagnostic.rule` is one of these; the raw
+/// value is what the JSON output, `/status` and Events carry. Tools, tests and the admission
+/// webhook match on these strings: never rename one.
+public enum RuleID: String, Sendable, Hashable, CaseIterable, Codable {
     // The ConfigMap's data keys.
     /// One of our keys is in `binaryData`, where the agent does not read it.
     case keyInBinaryData = "key-in-binary-data"
@@ -69,6 +71,24 @@ public enum RuleID: String, Sendable, Hashable, CaseIterable {
     case nodeDatapath = "node-datapath"
     /// The node's facts cannot be read, so Terway's render for it is unknown.
     case nodeFacts = "node-facts"
+
+    // The node (NodeFiles): the plugin binaries.
+    /// The CNI bin directory is missing or not a directory, so no binary could be checked (warning).
+    case binDirMissing = "bin-dir-missing"
+    /// A chained plugin's binary is not in the CNI bin directory.
+    case pluginBinaryMissing = "plugin-binary-missing"
+    /// A chained plugin's binary is there but not an executable regular file.
+    case pluginBinaryNotExecutable = "plugin-binary-not-executable"
+
+    // The node (NodeFiles): the CNI configuration directory, after a write (warnings).
+    /// A directory named after the network, whose configurations newer libcni appends to the chain.
+    case networkDirectory = "network-directory"
+    /// A `10-terway.conf` that sorts before the node file (the next write removes it).
+    case staleTerwayConf = "stale-terway-conf"
+    /// Another configuration file sorts before the node file, so runtimes load it instead.
+    case shadowedBy = "shadowed-by"
+    /// The CNI configuration directory could not be listed, so shadowing was not checked.
+    case cniDirUnreadable = "cni-dir-unreadable"
 }
 
 extension Diagnostic {
@@ -76,6 +96,6 @@ extension Diagnostic {
         _ severity: Severity, _ rule: RuleID, key: String, path: JSONPath? = nil,
         at position: SourcePosition? = nil, _ message: String
     ) {
-        self.init(severity, rule: rule.rawValue, key: key, path: path, at: position, message)
+        self.init(severity, rule: rule, key: key, path: path, at: position, message)
     }
 }

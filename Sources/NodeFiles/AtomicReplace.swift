@@ -15,7 +15,7 @@ enum Replacement {
     case replaced(notDurable: NodeFileError?)
 }
 
-/// The one way this package puts a file on disk (cni-rules.md "Writing the file", steps 1–3 and 5):
+/// The one way this package puts a file on disk (docs/contracts.md, "The node file", steps 2–4):
 /// a reader, or a crash at any moment, sees the old file or the new one whole, never a mix.
 extension LockedDirectory {
     /// The mode of every file written here (CIS 1.1.9 asks 0600 of CNI configuration files).

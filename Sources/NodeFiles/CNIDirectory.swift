@@ -21,8 +21,8 @@ public struct CNIDirectory: Sendable, Hashable {
         try readFileIfPresent(nodeFilePath)
     }
 
-    /// Puts `conflist` on the node atomically (cni-rules.md "Writing the file" steps 1–5 but the
-    /// last-good record, which is `LastGoodStore`'s): nothing is written when the node file already
+    /// Puts `conflist` on the node atomically (docs/contracts.md, "The node file", steps 2–6; the
+    /// last-good record is `LastGoodStore`'s): nothing is written when the node file already
     /// holds exactly these bytes; a missing directory is created, an existing one never removed or
     /// recreated; a stale `10-terway.conf` is removed only once the new file is durably in place.
     /// Throws only when the node file is as it was. What fails after the rename (the directory's

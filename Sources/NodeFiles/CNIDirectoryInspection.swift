@@ -9,7 +9,7 @@ import ENIConfig
 import SystemFiles
 
 extension CNIDirectory {
-    /// The network name the render forces (terway-render.md), and so the name of the directory
+    /// The network name the render forces (docs/terway-render.md), and so the name of the directory
     /// newer libcni reads extra plugins from.
     public static let networkName = renderedNetworkName
 
@@ -39,7 +39,7 @@ extension CNIDirectory {
         if isDirectory(Self.networkName, in: descriptor) {
             findings.append(
                 Diagnostic(
-                    .warning, rule: "network-directory", key: Self.nodeFileName,
+                    .warning, rule: .networkDirectory, key: Self.nodeFileName,
                     "\(joinPath(path, Self.networkName))/ is named after the network \(Self.networkName): newer libcni "
                         + "(CNI spec 1.1) appends the plugin configurations inside it to the chain; remove it unless "
                         + "those plugins are meant to run after Terway's chain"))
@@ -51,12 +51,12 @@ extension CNIDirectory {
         let filePath = joinPath(path, name)
         if name == Self.staleConfName {
             return Diagnostic(
-                .warning, rule: "stale-terway-conf", key: Self.nodeFileName,
+                .warning, rule: .staleTerwayConf, key: Self.nodeFileName,
                 "\(filePath) sorts before \(Self.nodeFileName), so runtimes load it instead of the chain; "
                     + "writing the node file removes it")
         }
         return Diagnostic(
-            .warning, rule: "shadowed-by", key: Self.nodeFileName,
+            .warning, rule: .shadowedBy, key: Self.nodeFileName,
             "\(filePath) sorts before \(Self.nodeFileName), so runtimes load it first and Terway's chain is not used "
                 + "(containerd fails the whole load if it does not parse): remove it, or rename it to sort after "
                 + Self.nodeFileName)
@@ -64,7 +64,7 @@ extension CNIDirectory {
 
     private func unreadable(_ error: NodeFileError) -> Diagnostic {
         Diagnostic(
-            .warning, rule: "cni-dir-unreadable", key: Self.nodeFileName,
+            .warning, rule: .cniDirUnreadable, key: Self.nodeFileName,
             "could not list \(path) (\(error.reason)), so files that would shadow \(Self.nodeFileName) "
                 + "could not be checked; \(error.remedy)")
     }

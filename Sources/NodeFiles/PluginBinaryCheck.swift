@@ -8,7 +8,7 @@ import Darwin
 import ENIConfig
 
 /// Checks that every plugin of the chain has an executable in the CNI bin directory
-/// (`--cni-bin-dir`, `/opt/cni/bin`), as cni-rules.md "Binaries" asks: a missing or non-executable
+/// (`--cni-bin-dir`, `/opt/cni/bin`), as docs/cni-rules.md asks: a missing or non-executable
 /// binary fails every pod ADD on the node, so it is an error; a missing bin directory is one
 /// warning, since then nothing could be checked.
 public func checkPluginBinaries(_ pluginTypes: [String], in binDirectory: String) -> [Diagnostic] {
@@ -18,7 +18,7 @@ public func checkPluginBinaries(_ pluginTypes: [String], in binDirectory: String
         let binaries = pluginTypes.filter { seen.insert($0).inserted }
         return [
             Diagnostic(
-                .warning, rule: "bin-dir-missing", key: CNIDirectory.nodeFileName,
+                .warning, rule: .binDirMissing, key: CNIDirectory.nodeFileName,
                 "the CNI bin directory \(binDirectory) \(problem), so the chain's plugin binaries "
                     + "(\(binaries.joined(separator: ", "))) could not be checked; point --cni-bin-dir at it")
         ]
@@ -39,7 +39,7 @@ private func checkPluginBinary(index: Int, type: String, in binDirectory: String
         let code = errno
         let problem = code == ENOENT ? "does not exist" : "cannot be examined (\(NodeFileError.reason(for: code)))"
         return Diagnostic(
-            .error, rule: "plugin-binary-missing", key: CNIDirectory.nodeFileName, path: path,
+            .error, rule: .pluginBinaryMissing, key: CNIDirectory.nodeFileName, path: path,
             "plugins[\(index)] has type \"\(type)\", but \(binary) \(problem): \(consequence); "
                 + "install the plugin binary there (containernetworking/plugins) or remove the plugin from the chain")
     }
@@ -48,7 +48,7 @@ private func checkPluginBinary(index: Int, type: String, in binDirectory: String
     guard !isRegularFile || status.st_mode & 0o111 == 0 else { return nil }
     let what = isRegularFile ? "is not executable (mode \(octal(status.st_mode & 0o7777)))" : "is not a regular file"
     return Diagnostic(
-        .error, rule: "plugin-binary-not-executable", key: CNIDirectory.nodeFileName, path: path,
+        .error, rule: .pluginBinaryNotExecutable, key: CNIDirectory.nodeFileName, path: path,
         "plugins[\(index)] has type \"\(type)\", but \(binary) \(what): \(consequence); "
             + "install an executable plugin binary there (chmod 0755)")
 }

@@ -1,4 +1,4 @@
-/// How runtimes choose among the files of a CNI directory (cni-rules.md "How runtimes pick the file"):
+/// How runtimes choose among the files of a CNI directory (docs/cni-rules.md, "How runtimes pick the file"):
 /// they take names whose last extension is `.conf`, `.conflist` or `.json` (dot files included, as
 /// Go's `filepath.Ext` sees them), sort them byte-wise, and use the first valid one.
 enum RuntimeConfigName {

@@ -98,12 +98,16 @@ public final class CertificateRotation: Service, Sendable {
     @discardableResult
     public func reconcile() async throws -> Outcome {
         var attempt = 0
+        // A certificate issued before a conflict on the caBundle stays issued: the retry that
+        // follows finds it in the Secret and keeps it, and the outcome must still report it.
+        var issuedEarlier: String?
         while true {
             attempt += 1
             do {
                 let (authority, issued) = try await ensureCertificates()
+                issuedEarlier = issued ?? issuedEarlier
                 let updated = try await ensureCABundle(trusting: authority)
-                return Outcome(issued: issued, caBundleUpdated: updated)
+                return Outcome(issued: issuedEarlier, caBundleUpdated: updated)
             } catch let error as KubeAPIError where error.statusCode == 409 && attempt < 5 {
                 logger.debug("lost a race to another replica; reading again")
             }

@@ -16,7 +16,7 @@ enum WebhookEndpoints {
     }
 
     private static func review(_ request: Request, reviewer: AdmissionReviewer, limit: Int, logger: Logger) async throws -> Response {
-        let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first.map { $0.filter { $0 != " " && $0 != "\t" }.lowercased() }
         guard mediaType == "application/json" else {
             return text(.unsupportedMediaType, "an AdmissionReview is sent as application/json\n")
         }

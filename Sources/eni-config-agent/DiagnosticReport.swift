@@ -1,3 +1,4 @@
+import CommandLineSupport
 import ConfigMapSource
 import ENIConfig
 import FoundationEssentials

@@ -1,5 +1,9 @@
+import AgentVersion
 import ArgumentParser
+import CommandLineSupport
 
+/// The shipped executable: the commands an operator or the DaemonSet runs, nothing for tests
+/// (the sandbox API server and the demo are in `eni-config-dev`).
 @main
 struct EniConfigAgent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,33 +13,17 @@ struct EniConfigAgent: AsyncParsableCommand {
             Exit codes: 0 success (valid / written / unchanged / no difference); 1 the config is invalid \
             (nothing was written) or, for diff, the files differ; 2 usage or I/O error.
             """,
-        subcommands: [ValidateCommand.self, RenderCommand.self, DiffCommand.self, RunCommand.self, WebhookCommand.self, SandboxCommand.self, DemoCommand.self]
+        version: BuildVersion.description,
+        subcommands: [
+            ValidateCommand.self,
+            RenderCommand.self,
+            DiffCommand.self,
+            RunCommand.self,
+            WebhookCommand.self,
+        ]
     )
 
-    /// ArgumentParser exits 64 on a usage error; our contract says 2, so parse errors are mapped here.
     static func main() async {
-        do {
-            var command = try await asyncParseAsRoot(nil)
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch let exit as ExitCode {
-            Self.exit(withError: exit)
-        } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                Self.exit(withError: error)
-            }
-            Console.error(fullMessage(for: error))
-            Self.exit(withError: ExitCode(ExitStatus.usageOrIO))
-        }
+        await mainWithContractExitCodes()
     }
-}
-
-/// The failure exit codes of the command-line contract (architecture.md); success is a normal return, 0.
-enum ExitStatus {
-    static let invalidOrDifferent: Int32 = 1
-    static let usageOrIO: Int32 = 2
 }

@@ -1,5 +1,6 @@
 import Agent
 import ArgumentParser
+import CommandLineSupport
 import FoundationEssentials
 import KubeAPI
 import Logging

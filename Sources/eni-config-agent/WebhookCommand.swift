@@ -1,6 +1,7 @@
 import Admission
 import Agent
 import ArgumentParser
+import CommandLineSupport
 import FoundationEssentials
 import KubeAPI
 import Logging

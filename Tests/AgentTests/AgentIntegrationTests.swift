@@ -1,4 +1,5 @@
 import Agent
+import AgentVersion
 import Foundation
 import KubeSandbox
 import Testing
@@ -120,6 +121,7 @@ import Testing
         try await harness.eventually("the first version applied") { await harness.status().ready }
         let body = try await harness.get("/status").body
         let json = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+        #expect(json["version"] as? String == BuildVersion.description)
         #expect(json["node"] as? String == "node-a")
         #expect(json["mode"] as? String == "on-start")
         #expect(json["ready"] as? Bool == true)
@@ -136,6 +138,7 @@ import Testing
         #expect(!body.contains("access_"))
         let metrics = try await harness.get("/metrics").body
         #expect(metrics.contains("eni_config_agent_applied_info{sha256=\"\(applied["sha256"] as! String)\""))
+        #expect(metrics.contains("eni_config_agent_build_info{version=\"\(BuildVersion.description)\"} 1"))
         #expect(metrics.split(separator: "\n").filter { !$0.hasPrefix("#") }.allSatisfy { $0.hasPrefix("eni_config_agent_") })
         #expect(try await harness.get("/healthz").status == 200)
     }

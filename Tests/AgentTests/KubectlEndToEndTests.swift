@@ -55,7 +55,7 @@ import Testing
         try await harness.eventually("the rejection") { await harness.status().latest?.valid == false }
         #expect(harness.nodeFile() == before)
         let diagnostics = await harness.status().latest?.diagnostics ?? []
-        #expect(diagnostics.contains { $0.rule == "json-syntax" && $0.key == "10-terway.conflist" && $0.line == 1 })
+        #expect(diagnostics.contains { $0.rule == .jsonSyntax && $0.key == "10-terway.conflist" && $0.line == 1 })
     }
 }
 

@@ -10,7 +10,7 @@ private func valid(_ rv: String, _ body: String) -> ObservedVersion {
 private func invalid(_ rv: String, _ message: String) -> ObservedVersion {
     ObservedVersion(
         resourceVersion: rv,
-        diagnostics: [Diagnostic(.error, rule: "plugin-mismatch", key: "10-terway.conflist", message)],
+        diagnostics: [Diagnostic(.error, rule: .firstPluginMismatch, key: "10-terway.conflist", message)],
         conflist: nil)
 }
 
@@ -103,7 +103,7 @@ private func invalid(_ rv: String, _ message: String) -> ObservedVersion {
     @Test func errorsAlwaysWithholdTheConflist() {
         let version = ObservedVersion(
             resourceVersion: "1",
-            diagnostics: [Diagnostic(.error, rule: "plugin-binary-missing", "missing")],
+            diagnostics: [Diagnostic(.error, rule: .pluginBinaryMissing, "missing")],
             conflist: RenderedConflist(bytes: [1], pluginTypes: ["terway"]))
         #expect(version.conflist == nil)
     }
@@ -204,7 +204,7 @@ private func invalid(_ rv: String, _ message: String) -> ObservedVersion {
 @Suite struct CoexistencePolicyTests {
     private static func terwayCopy(of rv: String, _ body: String, rejected message: String) -> ObservedVersion {
         ObservedVersion(
-            resourceVersion: rv, diagnostics: [Diagnostic(.error, rule: "first-plugin-mismatch", key: "10-terway.conflist", message)],
+            resourceVersion: rv, diagnostics: [Diagnostic(.error, rule: .firstPluginMismatch, key: "10-terway.conflist", message)],
             conflist: nil, terwayRender: RenderedConflist(bytes: Array(body.utf8), pluginTypes: ["terway"]))
     }
 

@@ -3,7 +3,7 @@ import Foundation
 import KubeSandbox
 import Testing
 
-/// Each row of kubernetes-watch.md's error table, driven through the sandbox while `run` watches.
+/// Each row of docs/kubernetes-watch.md's error table, driven through the sandbox while `run` watches.
 @Suite(.serialized) struct WatchFaultIntegrationTests {
     private func lists(_ sandbox: Sandbox) -> Int {
         sandbox.requestLog.filter { $0.method == "GET" && !$0.isWatch && $0.path.hasSuffix("/configmaps") }.count

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Runs the built `eni-config-agent` binary as a user would, capturing its exit status and output.
+/// Runs a built executable (`eni-config-agent` unless told otherwise) as a user would, capturing
+/// its exit status and output.
 struct CLIRunner {
     struct Result {
         let status: Int32
@@ -15,17 +16,19 @@ struct CLIRunner {
         repositoryRoot.appendingPathComponent("examples/\(name)").path
     }
 
-    /// The binary sits beside the test bundle in the build directory.
-    static let binary: URL = {
+    /// The executables sit beside the test bundle in the build directory.
+    static func binary(_ name: String) -> URL {
         let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidate = bundleDirectory.appendingPathComponent("eni-config-agent")
+        let candidate = bundleDirectory.appendingPathComponent(name)
         if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        return Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("eni-config-agent")
-    }()
+        return Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent(name)
+    }
 
-    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> Result {
+    static func run(
+        _ arguments: [String], executable: String = "eni-config-agent", stdin: Data? = nil, environment: [String: String]? = nil
+    ) throws -> Result {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = binary(executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
         let out = Pipe()

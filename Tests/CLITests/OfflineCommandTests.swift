@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// terway-render.md's example: what the seed's portmap chain must render to, byte for byte.
+/// docs/terway-render.md's example: what the seed's portmap chain must render to, byte for byte.
 private let portmapRender = try! String(contentsOfFile: CLIRunner.example("eni-config.conflist"), encoding: .utf8)
 
 private func fileStat(_ path: String) -> stat? {
@@ -42,6 +42,7 @@ private func fileStat(_ path: String) -> stat? {
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         let mismatch = try #require(entries.first { ($0["path"] as? String) == "plugins[0].capabilities.bandwidth" })
         #expect(mismatch["severity"] as? String == "error")
+        #expect(mismatch["rule"] as? String == "first-plugin-mismatch")
         #expect(mismatch["key"] as? String == "10-terway.conflist")
         #expect(mismatch["line"] as? Int == 7)
         #expect((mismatch["source"] as? String)?.contains("eni-config-invalid.yaml:") == true)

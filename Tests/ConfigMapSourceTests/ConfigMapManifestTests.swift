@@ -28,7 +28,7 @@ private let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         let fileLine = lines[location.firstLine + 3 - 2]
         #expect(fileLine.dropFirst(location.indent) == keyLine3)
 
-        let diagnostic = Diagnostic(.error, rule: "x", key: ConfigMapData.conflistKey, at: SourcePosition(line: 3, column: 7, offset: 0), "m")
+        let diagnostic = Diagnostic(.error, rule: .jsonSyntax, key: ConfigMapData.conflistKey, at: SourcePosition(line: 3, column: 7, offset: 0), "m")
         #expect(loaded.sourceLocation(of: diagnostic) == "\(path):\(location.firstLine + 2):\(location.indent + 7)")
     }
 
@@ -87,7 +87,7 @@ private let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent
     }
 
     /// `eni_conf` holds an access key and secret: a YAML error in a manifest names the place and
-    /// the kind of mistake, never the line (Yams' own description quotes it).
+    /// the kind of mistake, never the line.
     @Test(arguments: [
         ("a control character", "  eni_conf: '{\"access_key\": \"LTAIs3cr3t\u{07}\"}'\n", "cm.yaml:5:", "control characters are not allowed"),
         ("a colon in a continued plain scalar", "  eni_conf: LTAIs3cr3t\n   access_secret: s3cr3t\n", "cm.yaml:6:", "mapping values are not allowed"),
@@ -103,7 +103,7 @@ private let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(!error.description.contains("s3cr3t"), "\(error)")
     }
 
-    /// Scalars are typed by the YAML 1.1 rules only where the type matters (see `Node.yamlType`):
+    /// Scalars are typed by the YAML 1.1 rules kubectl applies (see `YAMLType`):
     /// quoted and explicitly tagged strings are strings, and an empty document is no document.
     @Test func quotedAndTaggedScalarsAreStringsAndEmptyDocumentsAreSkipped() throws {
         let yaml = """

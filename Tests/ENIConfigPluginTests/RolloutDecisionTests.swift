@@ -28,7 +28,7 @@ struct RolloutDecisionTests {
             status: .init(phase: "Running", podIP: "10.0.0.1", conditions: [.init(type: "Ready", status: ready ? "True" : "False")]))
     }
 
-    static let missingBinary = Diagnostic(.error, rule: "plugin-binary-missing", key: "10-terway.conflist", "tuning does not exist")
+    static let missingBinary = Diagnostic(.error, rule: .pluginBinaryMissing, key: "10-terway.conflist", "tuning does not exist")
 
     static func agent(applied: String? = nil, latest: String, valid: Bool = true, ready: Bool = true, pending: Bool = false, reason: String? = nil) -> AgentReport {
         AgentReport(

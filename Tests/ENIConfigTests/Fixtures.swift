@@ -107,7 +107,7 @@ extension Diagnostic {
 
 extension Evaluation {
     /// The findings of one rule.
-    func findings(_ rule: RuleID) -> [Diagnostic] { diagnostics.filter { $0.rule == rule.rawValue } }
+    func findings(_ rule: RuleID) -> [Diagnostic] { diagnostics.filter { $0.rule == rule } }
 }
 
 /// Checks that `evaluation` has exactly one finding of `rule` and that it says what it should.

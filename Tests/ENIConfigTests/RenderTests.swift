@@ -109,7 +109,7 @@ import Testing
 
     @Test func warningsDoNotStopTheRender() {
         let evaluation = evaluate(ConfigMapData(conf: Seed.conf, conflist: #"{"comment": "x", "plugins": [\#(Seed.conf)]}"#), on: vethNode)
-        #expect(evaluation.diagnostics.map(\.rule) == [RuleID.listKeyDropped.rawValue])
+        #expect(evaluation.diagnostics.map(\.rule) == [.listKeyDropped])
         #expect(evaluation.conflist != nil)
     }
 }

@@ -27,7 +27,7 @@ import Testing
         // Test_mergeConfigList_ipvl and _ipvl_exist expect success; the code fails since 004646df.
         for chain in [[Self.ipvlan, Self.portmap], [Self.ipvlan, Self.cilium, Self.portmap]] {
             #expect(throws: TerwayRenderFailure.self) { try merged(chain, node: Self.noSwitch) }
-            #expect(failure(chain, node: Self.noSwitch)?.rule == RuleID.nodeDatapath.rawValue)
+            #expect(failure(chain, node: Self.noSwitch)?.rule == RuleID.nodeDatapath)
         }
     }
 
@@ -101,7 +101,7 @@ import Testing
         for release in ["4.19.91-27.al7.x86_64", "5.9.16", "5", "garbage", ""] {
             let data = ConfigMapData(conf: #"{"cniVersion":"0.4.0","type":"terway"}"#, conflist: nil)
             let result = TerwayRender.render(data, on: NodeFacts(kernelRelease: release))
-            #expect(result.failure?.rule == RuleID.nodeKernel.rawValue, "\(release)")
+            #expect(result.failure?.rule == RuleID.nodeKernel, "\(release)")
         }
         for release in ["5.10.0", "5.10", "5.10.134-16.3.al8.x86_64", "6.6.71+", "10.0"] {
             #expect(KernelRelease(release)?.isAtLeast(5, 10, 0) == true, "\(release)")
@@ -152,10 +152,10 @@ import Testing
 
     @Test func whatTerwayFailsOnEverywhere() {
         let node = NodeFacts(kernelRelease: "5.10.0")
-        #expect(failure([#"{"type":"terway","network_policy_provider":1}"#], node: node)?.rule == RuleID.terwayField.rawValue)
+        #expect(failure([#"{"type":"terway","network_policy_provider":1}"#], node: node)?.rule == RuleID.terwayField)
         #expect(failure([#"{"type":"terway"}"#, #"{"type":1}"#], node: node)?.path == "plugins[1].type")
         let noENIConf = ConfigMapData(conf: #"{"type":"terway"}"#, conflist: nil, hasENIConf: false)
-        #expect(TerwayRender.render(noENIConf, on: node).failure?.rule == RuleID.eniConfMissing.rawValue)
+        #expect(TerwayRender.render(noENIConf, on: node).failure?.rule == RuleID.eniConfMissing)
     }
 
     @Test func disableNetworkPolicyIsComparedByteForByte() {

@@ -273,7 +273,7 @@ struct KubeConfigTests {
     }
 
     /// A kubeconfig's lines carry tokens: a YAML error names the place and the kind of mistake,
-    /// never the text (Yams' own description quotes the line, and for a duplicated key the file).
+    /// never the text.
     @Test(arguments: [
         ("a duplicated key", ["token: s3cr3t-t0ken-one", "token: s3cr3t-t0ken-two"], "duplicate keys \"token\" in one mapping"),
         ("a colon inside a plain scalar", ["token: s3cr3t: t0ken"], "mapping values are not allowed in this context"),

@@ -37,7 +37,7 @@ struct MachineDriver {
 }
 
 struct WatcherStateMachineErrorTableTests {
-    /// One row of kubernetes-watch.md's error table, as the machine must answer it.
+    /// One row of docs/kubernetes-watch.md's error table, as the machine must answer it.
     struct Row: CustomTestStringConvertible, Sendable {
         let name: String
         let input: WatcherStateMachine.Input

@@ -21,7 +21,7 @@ import Testing
 
         // Byte order: "." < "0" < "1", and "T" < "t".
         let shadowing = [".05-hidden.json", "00-other.conf", "05-calico.conflist", "10-Terway.conf"]
-        #expect(findings.map(\.rule) == Array(repeating: "shadowed-by", count: shadowing.count))
+        #expect(findings.map(\.rule) == Array(repeating: RuleID.shadowedBy, count: shadowing.count))
         for (finding, name) in zip(findings, shadowing) {
             #expect(finding.severity == .warning)
             #expect(finding.key == "10-terway.conflist")
@@ -33,7 +33,7 @@ import Testing
     @Test func aStaleTerwayConfHasItsOwnRule() {
         scratch.write(Array("{}".utf8), to: "10-terway.conf")
         let findings = CNIDirectory(path: scratch.path).inspect()
-        #expect(findings.map(\.rule) == ["stale-terway-conf"])
+        #expect(findings.map(\.rule) == [.staleTerwayConf])
         #expect(findings.first?.message.contains("\(scratch.path)/10-terway.conf sorts before 10-terway.conflist") == true)
         #expect(findings.first?.message.contains("writing the node file removes it") == true)
     }
@@ -41,7 +41,7 @@ import Testing
     @Test func warnsAboutADirectoryNamedAfterTheNetwork() throws {
         try FileManager.default.createDirectory(atPath: scratch.child("terway-chainer"), withIntermediateDirectories: false)
         let findings = CNIDirectory(path: scratch.path).inspect()
-        #expect(findings.map(\.rule) == ["network-directory"])
+        #expect(findings.map(\.rule) == [.networkDirectory])
         #expect(findings.first?.severity == .warning)
         #expect(findings.first?.message.hasPrefix("\(scratch.path)/terway-chainer/ is named after the network") == true)
     }
@@ -64,7 +64,7 @@ import Testing
     @Test func aPathThatIsNotADirectoryIsReportedAsUnreadable() {
         let file = scratch.write(Array("{}".utf8), to: "plain-file")
         let findings = CNIDirectory(path: file).inspect()
-        #expect(findings.map(\.rule) == ["cni-dir-unreadable"])
+        #expect(findings.map(\.rule) == [.cniDirUnreadable])
         #expect(findings.first?.message.contains("could not list \(file) (Not a directory (ENOTDIR))") == true)
     }
 }

@@ -29,7 +29,7 @@ import Testing
         let findings = checkPluginBinaries(["terway", "portmap", "tuning", "bandwidth", "sbr"], in: scratch.path)
 
         #expect(findings.map(\.rule) == [
-            "plugin-binary-missing", "plugin-binary-not-executable", "plugin-binary-not-executable", "plugin-binary-missing",
+            .pluginBinaryMissing, .pluginBinaryNotExecutable, .pluginBinaryNotExecutable, .pluginBinaryMissing,
         ])
         #expect(findings.map(\.path) == ["plugins[1].type", "plugins[2].type", "plugins[3].type", "plugins[4].type"])
         #expect(findings.allSatisfy { $0.severity == .error && $0.key == "10-terway.conflist" })
@@ -45,7 +45,7 @@ import Testing
         let findings = checkPluginBinaries(["terway", "portmap"], in: missing)
         #expect(findings.count == 1)
         #expect(findings.first?.severity == .warning)
-        #expect(findings.first?.rule == "bin-dir-missing")
+        #expect(findings.first?.rule == .binDirMissing)
         #expect(findings.first?.message.hasPrefix("the CNI bin directory \(missing) does not exist") == true)
         #expect(findings.first?.message.contains("(terway, portmap) could not be checked") == true)
     }
@@ -58,7 +58,7 @@ import Testing
     @Test func aBinPathThatIsAFileIsOneWarningToo() {
         let file = scratch.write(Array("x".utf8), to: "bin")
         let findings = checkPluginBinaries(["terway"], in: file)
-        #expect(findings.map(\.rule) == ["bin-dir-missing"])
+        #expect(findings.map(\.rule) == [.binDirMissing])
         #expect(findings.first?.message.contains("\(file) is not a directory") == true)
     }
 }

@@ -92,6 +92,20 @@ struct CertificateRotationTests {
         }
     }
 
+    @Test("a conflict on the caBundle after the Secret was filled: the retry keeps the new CA, and the outcome still says it was issued")
+    func conflictAfterIssuing() async throws {
+        try await Self.withCluster { cluster in
+            let configurationPath = Self.configurationPath
+            cluster.sandbox.failNextRequests(1, status: 409, matching: RequestMatcher { $0.method == "PATCH" && $0.path == configurationPath })
+            let (rotation, client) = try cluster.rotation()
+            let outcome = try await rotation.reconcile()
+            #expect(outcome == .init(issued: "the Secret holds no CA with its key", caBundleUpdated: true))
+            let authority = try Certificate(pemEncoded: String(decoding: try #require(cluster.secret["ca.crt"]), as: UTF8.self))
+            #expect(cluster.caBundle == [authority])
+            try await client.shutdown()
+        }
+    }
+
     @Test("two replicas at once: one CA wins, both end with it")
     func race() async throws {
         try await Self.withCluster { cluster in

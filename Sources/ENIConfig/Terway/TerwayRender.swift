@@ -276,6 +276,6 @@ public struct TerwayRenderFailure: Error, Sendable, Hashable {
     public let diagnostic: Diagnostic
 
     init(_ rule: RuleID, key: String? = nil, path: JSONPath? = nil, at position: SourcePosition? = nil, _ message: String) {
-        diagnostic = Diagnostic(.error, rule: rule.rawValue, key: key, path: path, at: position, message)
+        diagnostic = Diagnostic(.error, rule: rule, key: key, path: path, at: position, message)
     }
 }

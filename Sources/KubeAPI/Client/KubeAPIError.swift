@@ -1,5 +1,5 @@
 /// Why a request to the API server failed. The list+watch state machine decides
-/// from this what to do next (see kubernetes-watch.md, "Errors").
+/// from this what to do next (see docs/kubernetes-watch.md, "Errors").
 public enum KubeAPIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The server answered with a status outside 2xx (or sent an `ERROR` event).
     case status(HTTPFailure)

@@ -1,5 +1,4 @@
-import YAMLErrors
-import Yams
+import YAMLReader
 
 /// The parts of one or more kubeconfig files the agent reads: named clusters, contexts
 /// and users, and the current context. Entries stay unparsed YAML until a context
@@ -45,19 +44,22 @@ struct KubeConfig {
     }
 
     mutating func merge(file: String, text: String) throws(ClusterConnectionError) {
-        let root: Node?
+        let documents: [YAMLNode]
         do {
-            root = try Yams.compose(yaml: text)
+            documents = try YAMLReader.documents(in: text)
         } catch {
-            let problem = YAMLProblem(error)
+            throw ClusterConnectionError(file: file, position: error.mark?.description, message: "not valid YAML: \(error.problem)")
+        }
+        if documents.count > 1 {
             throw ClusterConnectionError(
-                file: file, position: problem.line.map { "\($0):\(problem.column ?? 0)" }, message: "not valid YAML: \(problem.kind)")
+                file: file, position: documents[1].mark.description,
+                message: "holds \(documents.count) YAML documents; a kubeconfig is one")
         }
         files.append(file)
-        guard let root, !root.isNull else { return }  // an empty file defines nothing
+        guard let root = documents.first, !root.isNull else { return }  // an empty file defines nothing
         guard case .mapping(let mapping) = root else {
             throw ClusterConnectionError(
-                file: file, position: root.mark.map { "\($0.line):\($0.column)" },
+                file: file, position: root.mark.description,
                 message: "expected a kubeconfig mapping (apiVersion, clusters, contexts, users), found a \(root.kindName)"
             )
         }

@@ -1,9 +1,9 @@
-import Yams
+import YAMLReader
 
 /// A YAML mapping from a kubeconfig, with its file and field path, so every error can
 /// name `file:line:column`, the field and the problem.
 struct YAMLMap {
-    let mapping: Node.Mapping
+    let mapping: YAMLMapping
     let file: String
     /// The field path of this mapping, e.g. `users[name=admin].user`; empty for the document root.
     let path: String
@@ -15,11 +15,11 @@ struct YAMLMap {
     /// A problem at `key`, positioned where the key is written (at the mapping itself
     /// when the key is absent or nil).
     func error(at key: String?, _ message: String) -> ClusterConnectionError {
-        let keyNode = key.flatMap { key in mapping.first { $0.key.string == key }?.key }
+        let keyNode = key.flatMap { key in mapping.keys.first { $0.string == key } }
         let mark = keyNode?.mark ?? mapping.mark
         return ClusterConnectionError(
             file: file,
-            position: mark.map { "\($0.line):\($0.column)" },
+            position: mark.description,
             field: key.map(fieldPath) ?? (path.isEmpty ? nil : path),
             message: message
         )
@@ -64,11 +64,11 @@ struct YAMLMap {
             throw error(at: key, "expected a list, found a \(node.kindName)")
         }
         var items: [YAMLMap] = []
-        for (index, item) in sequence.enumerated() {
+        for (index, item) in sequence.items.enumerated() {
             guard case .mapping(let child) = item else {
                 throw ClusterConnectionError(
                     file: file,
-                    position: item.mark.map { "\($0.line):\($0.column)" },
+                    position: item.mark.description,
                     field: "\(fieldPath(key))[\(index)]",
                     message: "expected a mapping, found a \(item.kindName)"
                 )
@@ -84,18 +84,14 @@ struct YAMLMap {
     }
 }
 
-extension Node {
-    var isNull: Bool {
-        guard case .scalar(let scalar) = self, scalar.style == .plain else { return false }
-        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
-    }
+extension YAMLNode {
+    var isNull: Bool { type == .null }
 
     var kindName: String {
         switch self {
         case .scalar: "scalar"
         case .mapping: "mapping"
         case .sequence: "list"
-        case .alias: "alias"
         }
     }
 }

@@ -1,4 +1,4 @@
-/// The list+watch protocol of kubernetes-watch.md for one ConfigMap, as a value that
+/// The list+watch protocol of docs/kubernetes-watch.md for one ConfigMap, as a value that
 /// takes what happened and returns what to do, so every rule is tested without
 /// sockets (the way kube-rs separates `watcher` from its client). `Watcher` runs it.
 ///
@@ -276,7 +276,7 @@ public struct WatcherStateMachine: Sendable {
         }
     }
 
-    /// What a failure calls for, per the error table of kubernetes-watch.md.
+    /// What a failure calls for, per the error table of docs/kubernetes-watch.md.
     private enum Recovery {
         /// 410, "too large resource version": the version is not in the server's history.
         case versionUnavailable

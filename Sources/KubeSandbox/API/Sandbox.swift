@@ -111,7 +111,7 @@ public final class Sandbox: Sendable {
 
     /// Starts a sandbox, optionally seeded from a manifest file and writing its kubeconfig
     /// (mode 0600: it holds the token), then serves until the calling task is cancelled.
-    /// The entry point of `eni-config-agent sandbox`.
+    /// The entry point of `eni-config-dev sandbox`.
     public static func run(
         configuration: SandboxConfiguration,
         seedPath: String? = nil,

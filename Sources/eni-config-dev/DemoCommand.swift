@@ -1,5 +1,6 @@
 import Agent
 import ArgumentParser
+import CommandLineSupport
 import ENIConfig
 import Foundation
 import KubeAPI
@@ -68,6 +69,10 @@ struct DemoCommand: AsyncParsableCommand {
 
         try sandbox.seed(manifest: manifests[2])
         try await waitFor("the invalid edit to be rejected") { await runtime.state.status().latest?.valid == false }
+        // The rejection's Event is posted after the status changes: wait for it, so the list below has it.
+        try await waitFor("the rejection's Event") {
+            sandbox.events(namespace: "kube-system").contains { $0.type == "Warning" && $0.reason == "InvalidConfig" }
+        }
         let status = await runtime.state.status()
         Console.output("\n== 3. applied \(invalid): rejected, the node file keeps sha256 \(second.conflist.sha256.prefix(12))\n")
         for diagnostic in status.latest?.diagnostics ?? [] { Console.output("   \(diagnostic)\n") }

@@ -1,7 +1,8 @@
 import ArgumentParser
+import CommandLineSupport
 import KubeSandbox
-import ServiceLifecycle
 import Logging
+import ServiceLifecycle
 
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

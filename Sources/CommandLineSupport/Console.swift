@@ -7,16 +7,16 @@ import Darwin
 /// Diagnostics and progress go to standard error; only requested output (a render with
 /// `--stdout`, a diff, `--format json`) goes to standard output. Written straight to the file
 /// descriptors, unbuffered, so nothing is lost when the process exits with a status code.
-enum Console {
-    static func error(_ line: String) {
+public enum Console {
+    public static func error(_ line: String) {
         write(Array((line + "\n").utf8), to: STDERR_FILENO)
     }
 
-    static func output(_ text: String) {
+    public static func output(_ text: String) {
         write(Array(text.utf8), to: STDOUT_FILENO)
     }
 
-    static func output(bytes: [UInt8]) {
+    public static func output(bytes: [UInt8]) {
         write(bytes, to: STDOUT_FILENO)
     }
 
