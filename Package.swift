@@ -159,7 +159,7 @@ let package = Package(
         .executableTarget(
             name: "eni-config-dev",
             dependencies: [
-                "Agent", "AgentVersion", "CommandLineSupport", "ENIConfig", "KubeAPI", "KubeSandbox",
+                "Agent", "AgentVersion", "CommandLineSupport", "ENIConfig", "Fleet", "KubeAPI", "KubeSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -244,7 +244,7 @@ let package = Package(
         .testTarget(
             name: "FleetTests",
             dependencies: [
-                "Fleet", "KubeSandbox", "eni-config-agent", "kubectl-eni_config", "ENIConfigPlugin", "TestSupport",
+                "Fleet", "KubeSandbox", "eni-config-agent", "eni-config-dev", "kubectl-eni_config", "ENIConfigPlugin", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

@@ -10,7 +10,7 @@ struct EniConfigDev: AsyncParsableCommand {
         commandName: "eni-config-dev",
         abstract: "Try eni-config-agent without a cluster: an in-memory API server, and a demo of the agent at work.",
         version: BuildVersion.description,
-        subcommands: [DemoCommand.self, SandboxCommand.self]
+        subcommands: [DemoCommand.self, SandboxCommand.self, FleetCommand.self]
     )
 
     static func main() async {

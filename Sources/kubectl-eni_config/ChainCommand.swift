@@ -129,28 +129,28 @@ struct EditOptions: ParsableArguments {
                 }
                 return try await writer.apply(edit, dryRun: dryRun)
             } catch let error as ChainEditError {
-                printError("error: \(error)")
+                Console.error("error: \(error)")
                 throw ExitCode(ExitStatus.usageOrIO)
             }
         }
         let label = "\(cluster.namespace)/\(cluster.configmap) \(ConfigMapData.conflistKey)"
         func showDiff(_ before: String, _ after: String) {
-            print(UnifiedDiff(old: before, new: after, oldLabel: label, newLabel: "\(label) (edited)").render(), terminator: "")
+            Console.output(UnifiedDiff(old: before, new: after, oldLabel: label, newLabel: "\(label) (edited)").render())
         }
         switch outcome {
         case .unchanged:
-            printError("no change: the chain is already so; nothing written")
+            Console.error("no change: the chain is already so; nothing written")
         case .invalid(let before, let after, let diagnostics):
             showDiff(before, after)
-            for diagnostic in diagnostics { printError(diagnostic.description) }
-            printError("not written: the edited ConfigMap would be invalid (\(diagnostics.errors.count) errors)")
+            for diagnostic in diagnostics { Console.error(diagnostic.description) }
+            Console.error("not written: the edited ConfigMap would be invalid (\(diagnostics.errors.count) errors)")
             throw ExitCode(ExitStatus.invalidOrDifferent)
         case .dryRun(let before, let after, let resourceVersion):
             showDiff(before, after)
-            printError("dry run: valid; nothing written (resourceVersion \(resourceVersion))")
+            Console.error("dry run: valid; nothing written (resourceVersion \(resourceVersion))")
         case .written(let before, let after, let resourceVersion):
             showDiff(before, after)
-            printError("written: resourceVersion \(resourceVersion); the nodes take it at their next restart (`kubectl eni-config rollout`)")
+            Console.error("written: resourceVersion \(resourceVersion); the nodes take it at their next restart (`kubectl eni-config rollout`)")
         }
     }
 
@@ -170,7 +170,7 @@ struct EditOptions: ParsableArguments {
         guard !pods.isEmpty else { return }
         let use = type == "portmap" ? "a hostPort" : "a bandwidth annotation"
         let shown = pods.prefix(10).joined(separator: ", ") + (pods.count > 10 ? " and \(pods.count - 10) more" : "")
-        printError("""
+        Console.error("""
             warning: \(pods.count) pods not yet finished use \(use), which \(type) sets up: \(shown). \
             Without \(type) in the chain their rules stay on the node after they end (Terway's stale-DNAT lesson); \
             drain or delete them before the nodes restart, or keep \(type).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import ENIConfigPlugin
 import Foundation
 
@@ -32,7 +33,7 @@ struct DiffCommand: AsyncParsableCommand {
             if !line.hasPrefix("=") { differing += 1 }
             print(line)
         }
-        printError("\(differing) of \(status.rows.count) nodes differ from \(cluster.configmap) resourceVersion \(status.configMapResourceVersion ?? "?")")
+        Console.error("\(differing) of \(status.rows.count) nodes differ from \(cluster.configmap) resourceVersion \(status.configMapResourceVersion ?? "?")")
         if differing > 0 { throw ExitCode(ExitStatus.invalidOrDifferent) }
     }
 }

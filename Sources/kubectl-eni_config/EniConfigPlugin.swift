@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import ENIConfigPlugin
 import Foundation
 import KubeAPI
@@ -11,12 +12,10 @@ struct EniConfigPlugin: AsyncParsableCommand {
         abstract: "See, check and roll out kube-system/eni-config across the nodes' eni-config agents.",
         discussion: "Exit status: 0 settled / valid / done, 1 not settled / invalid / stopped at a node, 2 usage or I/O error.",
         subcommands: [StatusCommand.self, InspectCommand.self, ValidateCommand.self, DiffCommand.self, ChainCommand.self, RolloutCommand.self])
-}
 
-/// The exit-code contract every subcommand keeps.
-enum ExitStatus {
-    static let invalidOrDifferent: Int32 = 1
-    static let usageOrIO: Int32 = 2
+    static func main() async {
+        await mainWithContractExitCodes()
+    }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -52,7 +51,7 @@ struct ClusterOptions: ParsableArguments {
         do {
             connection = try ClusterConnection.resolve(kubeconfig: kubeconfig, context: context, environment: environment)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Console.error("error: \(error)")
             throw ExitCode(ExitStatus.usageOrIO)
         }
         let client = KubeClient(connection: connection, configuration: .init(userAgent: "kubectl-eni_config"))
@@ -66,7 +65,7 @@ struct ClusterOptions: ParsableArguments {
             throw exit
         } catch {
             try? await client.shutdown()
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Console.error("error: \(error)")
             throw ExitCode(ExitStatus.usageOrIO)
         }
     }
@@ -76,8 +75,4 @@ func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
-}
-
-func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
 }

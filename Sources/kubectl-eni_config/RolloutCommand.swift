@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import ENIConfigPlugin
 import Foundation
 
@@ -54,12 +55,12 @@ struct RolloutCommand: AsyncParsableCommand {
             do {
                 return try await rollout.run(options)
             } catch let refused as Rollout.Refused {
-                printError("error: \(refused)")
+                Console.error("error: \(refused)")
                 throw ExitCode(ExitStatus.invalidOrDifferent)
             }
         }
         guard case .failed(let node, let reason, let done, let notStarted)? = outcome else { return }
-        printError("""
+        Console.error("""
             rollout stopped at \(node): \(reason)
             On the new version: \(done.isEmpty ? "none" : done.joined(separator: ", ")). Not restarted, keeping their file: \(notStarted.count) nodes.
             The DaemonSet stays on OnDelete. Fix eni-config and run `kubectl eni-config rollout` again, \

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import ENIConfig
 import ENIConfigPlugin
 import Foundation
@@ -17,7 +18,7 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         let (version, evaluation) = try await cluster.withCluster { cluster -> (String, Evaluation) in
             guard let configMap = try await cluster.configMap() else {
-                printError("error: ConfigMap \(cluster.namespace)/\(cluster.configMapName) does not exist")
+                Console.error("error: ConfigMap \(cluster.namespace)/\(cluster.configMapName) does not exist")
                 throw ExitCode(ExitStatus.usageOrIO)
             }
             let data = ConfigMapData(data: configMap.data, binaryDataKeys: configMap.binaryDataKeys, resourceVersion: configMap.resourceVersion)
@@ -27,9 +28,9 @@ struct ValidateCommand: AsyncParsableCommand {
         case .json:
             try printJSON(evaluation.diagnostics)
         case .text:
-            for diagnostic in evaluation.diagnostics { printError(diagnostic.description) }
+            for diagnostic in evaluation.diagnostics { Console.error(diagnostic.description) }
             let verdict = evaluation.isValid ? "valid" : "invalid"
-            printError("\(cluster.namespace)/\(cluster.configmap) resourceVersion \(version): \(verdict) (\(evaluation.diagnostics.errors.count) errors, \(evaluation.diagnostics.warnings.count) warnings)")
+            Console.error("\(cluster.namespace)/\(cluster.configmap) resourceVersion \(version): \(verdict) (\(evaluation.diagnostics.errors.count) errors, \(evaluation.diagnostics.warnings.count) warnings)")
         }
         if !evaluation.isValid { throw ExitCode(ExitStatus.invalidOrDifferent) }
     }
