@@ -179,7 +179,7 @@ let package = Package(
             ]
         ),
         // Whole-fleet benchmark: N agent processes against the sandbox (docs/benchmarks.md, "Fleet").
-        .executableTarget(name: "fleet-bench", dependencies: ["Fleet", "KubeSandbox"]),
+        .executableTarget(name: "fleet-bench", dependencies: ["Fleet", "KubeSandbox", "ENIConfigPlugin", "KubeAPI"]),
         .testTarget(
             name: "ENIConfigTests",
             dependencies: ["ENIConfig", .product(name: "PropertyBased", package: "swift-property-based")]

@@ -1,5 +1,7 @@
+import ENIConfigPlugin
 import Fleet
 import Foundation
+import KubeAPI
 import KubeSandbox
 
 // Whole-fleet benchmark: N real agents against the sandbox. What the API server sees per edit,
@@ -53,21 +55,23 @@ func seconds(_ duration: Duration) -> String {
     return String(format: "%.2f s", Double(whole) + Double(fraction) / 1e18)
 }
 
-/// Requests by kind, as the sandbox logged them.
+/// What a request did, by verb and resource: `list configmaps`, `watch configmaps`,
+/// `POST events`, `DELETE pods`, `proxy` (an agent's endpoint through `pods/proxy`).
+func kind(of request: RecordedRequest) -> String {
+    if request.path.contains("/proxy/") { return "proxy" }
+    let parts = request.path.split(separator: "/").map(String.init)
+    let base = parts.firstIndex(of: "namespaces").map { $0 + 2 } ?? (parts.firstIndex(of: "v1") ?? parts.count - 2) + 1
+    let resource = base < parts.count ? parts[base] : request.path
+    let isItem = parts.count > base + 1
+    let verb = request.isWatch ? "watch" : request.method == "GET" ? (isItem ? "get" : "list") : request.method
+    return "\(verb) \(resource)"
+}
+
+/// Requests by kind and status, as the sandbox logged them.
 func breakdown(_ requests: [RecordedRequest]) -> String {
     var kinds: [String: Int] = [:]
     for request in requests {
-        let kind: String
-        if request.isWatch {
-            kind = "watch \(request.path.split(separator: "/").last ?? "")"
-        } else if request.method == "GET", request.path.hasSuffix("/configmaps") {
-            kind = "list configmaps"
-        } else if request.path.contains("/proxy/") {
-            kind = "proxy"
-        } else {
-            kind = "\(request.method) \(request.path.split(separator: "/").last ?? "")"
-        }
-        kinds["\(kind) \(request.status)", default: 0] += 1
+        kinds["\(kind(of: request)) \(request.status)", default: 0] += 1
     }
     return kinds.sorted { $0.key < $1.key }.map { "\($0.value) × \($0.key)" }.joined(separator: ", ")
 }
@@ -164,6 +168,27 @@ do {
     try await settle(options)
     let rolloutRequests = sandbox.requestLog
     print("rollout (maxUnavailable \(options.maxUnavailable)): \(seconds(rolloutTime)); \(rolloutRequests.count) requests (\(breakdown(rolloutRequests))); \(sandbox.events(namespace: Fleet.namespace).count - eventsBefore) Events")
+
+    // The same through `kubectl eni-config` (its library, in this process): one status, then a
+    // rollout of the example back, a canary then batches of 25 %.
+    try sandbox.seed(manifest: try example("eni-config.yaml"))
+    try await settle(options)
+    let client = KubeClient(
+        connection: try ClusterConnection.resolve(kubeconfig: fleet.kubeconfigPath, context: nil, environment: [:]),
+        configuration: .init(userAgent: "fleet-bench"))
+    let cluster = PluginCluster(client: client, namespace: Fleet.namespace, daemonSetName: Fleet.daemonSetName, configMapName: "eni-config")
+    sandbox.clearRequestLog()
+    let statusStart = ContinuousClock.now
+    let status = try await cluster.fleetStatus()
+    print("kubectl eni-config status: \(seconds(ContinuousClock.now - statusStart)); \(breakdown(sandbox.requestLog)); \(status.summaryLine)")
+    sandbox.clearRequestLog()
+    let pluginEventsBefore = sandbox.events(namespace: Fleet.namespace).count
+    let pluginStart = ContinuousClock.now
+    let outcome = try await Rollout(cluster: cluster) { _ in }.run(Rollout.Options())
+    let pluginTime = ContinuousClock.now - pluginStart
+    try await settle(options)
+    print("kubectl eni-config rollout (canary 1, batches of 25%): \(seconds(pluginTime)), \(outcome); \(sandbox.requestLog.count) requests (\(breakdown(sandbox.requestLog))); \(sandbox.events(namespace: Fleet.namespace).count - pluginEventsBefore) Events")
+    try? await client.shutdown()
 
     sandbox.clearRequestLog()
     let dropped = ContinuousClock.now
