@@ -42,7 +42,7 @@ public enum Chain {
     /// Each plugin's type and its configuration on one line, in chain order.
     public static func list(_ data: [String: String]) throws(ChainEditError) -> [(type: String, configuration: String)] {
         try plugins(in: data).plugins.map { plugin in
-            (plugin.value.objectValue?["type"]?.value.stringValue ?? "?", plugin.value.compactDescription)
+            (plugin.value.objectValue?["type"]?.value.stringValue ?? "?", JSONText.oneLine(plugin.value))
         }
     }
 

@@ -54,8 +54,11 @@ struct ChainTests {
         try await withCluster { cluster in
             let list = try await cluster.chain("list")
             #expect(list.status == 0, "\(list.stderr)")
-            #expect(list.stdout.hasPrefix("0  terway  {\"cniVersion\": \"0.4.0\""), "\(list.stdout)")
-            #expect(list.stdout.contains("\n1  portmap  {\"type\": \"portmap\", \"capabilities\": {\"portMappings\": true}"), "\(list.stdout)")
+            #expect(list.stdout == """
+                0  terway  {"cniVersion": "0.4.0", "name": "terway", "type": "terway", "capabilities": {"bandwidth": true}}
+                1  portmap  {"type": "portmap", "capabilities": {"portMappings": true}, "externalSetMarkChain": "KUBE-MARK-MASQ"}
+
+                """, "every plugin whole, on one line")
             let original = cluster.data
             let version = cluster.resourceVersion
 

@@ -16,11 +16,19 @@ public enum GoJSON {
 }
 
 /// JSON text for a person to read and edit further: members in their order, numbers as
-/// written, two-space indent, no final newline. What `kubectl eni-config chain` writes back.
+/// written, no final newline. `indented` is what `kubectl eni-config chain` writes back,
+/// `oneLine` what `chain list` shows.
 public enum JSONText {
     public static func indented(_ value: JSONValue) -> [UInt8] {
         var writer = JSONWriter(layout: .indented)
         writer.write(value)
         return writer.output
+    }
+
+    /// The whole value on one line, members in their order: `{"type": "portmap", …}` uncut.
+    public static func oneLine(_ value: JSONValue) -> String {
+        var writer = JSONWriter(layout: .oneLine)
+        writer.write(value)
+        return String(decoding: writer.output, as: UTF8.self)
     }
 }
