@@ -12,21 +12,7 @@ extension PluginCluster {
         }
         async let configMap = configMap()
         let pods = try await pods(of: daemonSet)
-        let rows = await withTaskGroup(of: NodeRow.self) { group in
-            var rows: [NodeRow] = []
-            var next = pods.makeIterator()
-            func add(_ pod: PodInfo) {
-                group.addTask { await row(for: pod, port: port) }
-            }
-            for _ in 0..<max(parallel, 1) {
-                if let pod = next.next() { add(pod) }
-            }
-            while let row = await group.next() {
-                rows.append(row)
-                if let pod = next.next() { add(pod) }
-            }
-            return rows
-        }
+        let rows = try await boundedMap(pods, parallel: parallel) { await row(for: $0, port: port) }
         return FleetStatus(
             daemonSet: daemonSetName, configMap: configMapName,
             configMapResourceVersion: try await configMap?.resourceVersion, rows: rows)

@@ -27,6 +27,8 @@ public struct Rollout: Sendable {
         /// How long one batch may take to come up on the new version.
         public var batchTimeout = Duration.seconds(300)
         public var pollInterval = Duration.milliseconds(500)
+        /// How many pod deletions, or nodes' pod and `/status` reads, are in flight at once.
+        public var parallel = 16
 
         public init() {}
     }
@@ -81,11 +83,8 @@ public struct Rollout: Sendable {
         var done: [String] = []
         for (index, batch) in plan.batches.enumerated() {
             log("batch \(index + 1)/\(plan.batches.count)\(index == 0 && options.canary > 0 ? " (canary)" : ""): \(batch.joined(separator: ", "))")
-            for node in batch {
-                for pod in pods where pod.node == node && (pod.templateGeneration ?? 0) < generation {
-                    try await cluster.deletePod(pod)
-                }
-            }
+            let old = pods.filter { batch.contains($0.node) && ($0.templateGeneration ?? 0) < generation }
+            _ = try await boundedMap(old, parallel: options.parallel) { [cluster] in try await cluster.deletePod($0) }
             let result = try await waitFor(batch, of: started, configMapVersion: configMap.resourceVersion, port: port, options: options)
             done += result.done
             if let (node, reason) = result.failure {
@@ -150,12 +149,16 @@ public struct Rollout: Sendable {
         var done: [String] = []
         var waitingFor: [String: String] = [:]
         while !pending.isEmpty {
-            for node in pending {
+            let observed = try await boundedMap(pending, parallel: options.parallel) { [cluster] node in
                 let pod = try await cluster.pods(of: daemonSet, node: node).max { ($0.templateGeneration ?? 0) < ($1.templateGeneration ?? 0) }
                 var agent: AgentReport?
                 if let pod, (pod.templateGeneration ?? 0) >= generation, pod.status?.podIP != nil {
                     agent = try? await cluster.agentReport(pod, port: port)
                 }
+                return (pod, agent)
+            }
+            // Judged in node order, so the node a rollout stops at does not depend on timing.
+            for (node, (pod, agent)) in zip(pending, observed) {
                 switch NodeProgress.assess(pod: pod, generation: generation, agent: agent, configMapVersion: configMapVersion) {
                 case .done(let sha256):
                     log("  \(node): on \(FleetStatus.short(sha256)), Ready after \(Self.seconds(ContinuousClock.now - start))")

@@ -27,6 +27,9 @@ struct RolloutCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds a batch may take to report the new version and Ready.", valueName: "seconds"))
     var batchTimeout = 300
 
+    @Option(help: "How many pod deletions, or nodes' pod and /status reads, are in flight at once.")
+    var parallel = 16
+
     @Flag(help: "Put back the strategy and restartedAt a stopped rollout set aside, and restart nothing.")
     var abort = false
 
@@ -34,6 +37,7 @@ struct RolloutCommand: AsyncParsableCommand {
         guard percent != nil else { throw ValidationError("--batch \(batch): expected a percentage from 1% to 100%, e.g. 25%") }
         guard canary >= 0 else { throw ValidationError("--canary \(canary): expected 0 or more nodes") }
         guard batchTimeout > 0 else { throw ValidationError("--batch-timeout \(batchTimeout): expected seconds above 0") }
+        guard parallel > 0 else { throw ValidationError("--parallel \(parallel): expected 1 or more") }
     }
 
     private var percent: Int? {
@@ -52,6 +56,7 @@ struct RolloutCommand: AsyncParsableCommand {
             options.canary = canary
             options.percent = percent ?? 25
             options.batchTimeout = .seconds(batchTimeout)
+            options.parallel = parallel
             do {
                 return try await rollout.run(options)
             } catch let refused as Rollout.Refused {
