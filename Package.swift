@@ -97,6 +97,12 @@ let package = Package(
         .executableTarget(name: "eni-config-bench", dependencies: ["ENIConfig"]),
         // Whole-process benchmark of `run` against the sandbox: latency, start-up, idle footprint.
         .executableTarget(name: "agent-bench", dependencies: ["KubeSandbox"]),
+        // A randomized fault soak of `run` against the sandbox (bench/soak): faults, edits, RSS, the file.
+        .executableTarget(
+            name: "agent-soak",
+            dependencies: [
+                "KubeSandbox", "ENIConfig", "NodeFiles", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
         .testTarget(
             name: "ENIConfigTests",
             dependencies: ["ENIConfig", .product(name: "PropertyBased", package: "swift-property-based")]
