@@ -5,7 +5,11 @@ let package = Package(
     name: "eni-config-agent",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "eni-config-agent", targets: ["eni-config-agent"])
+        .executable(name: "eni-config-agent", targets: ["eni-config-agent"]),
+        // For fuzz/ (a package of its own, built with -sanitize=fuzzer): the parsers it drives.
+        .library(name: "ENIConfig", targets: ["ENIConfig"]),
+        .library(name: "ConfigMapSource", targets: ["ConfigMapSource"]),
+        .library(name: "KubeAPI", targets: ["KubeAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
