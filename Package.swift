@@ -105,13 +105,14 @@ let package = Package(
         .executableTarget(
             name: "agent-soak",
             dependencies: [
-                "KubeSandbox", "ENIConfig", "NodeFiles", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "KubeSandbox", "ENIConfig", "NodeFiles", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .testTarget(
             name: "ENIConfigTests",
             dependencies: ["ENIConfig", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        // Helpers shared by test targets (a scratch directory); never shipped.
+        // Helpers shared by test targets and the soak (a scratch directory, seeded draws); never shipped.
         .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
         .testTarget(name: "SystemFilesTests", dependencies: ["SystemFiles", "TestSupport"]),
         .testTarget(name: "ConfigMapSourceTests", dependencies: ["ConfigMapSource"]),
@@ -147,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "KubeAPITests",
             dependencies: [
-                "KubeAPI",
+                "KubeAPI", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "X509", package: "swift-certificates"),

@@ -18,6 +18,7 @@ import Foundation
 import KubeSandbox
 import NodeFiles
 import Synchronization
+import TestSupport
 
 struct Options {
     var minutes = 30.0
@@ -40,18 +41,6 @@ struct Options {
             }
             index += 2
         }
-    }
-}
-
-/// SplitMix64: a reproducible run from its printed seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
@@ -119,7 +108,7 @@ func metrics(port: Int) async -> [String: Double] {
 }
 
 let options = Options(CommandLine.arguments)
-var random = SeededGenerator(state: options.seed)
+var random = SeededRandom(state: options.seed)
 let work = FileManager.default.temporaryDirectory.appendingPathComponent("agent-soak-\(getpid())")
 let cniDirectory = work.appendingPathComponent("net.d").path
 try FileManager.default.createDirectory(atPath: cniDirectory, withIntermediateDirectories: true)
@@ -127,7 +116,7 @@ try FileManager.default.createDirectory(atPath: cniDirectory, withIntermediateDi
 // The versions: the tuning chain with a varying MTU and sysctl values (valid), and four kinds of mistakes.
 let terwayConf = #"{"cniVersion": "0.4.0", "name": "terway", "type": "terway", "capabilities": {"bandwidth": true}}"#
 let eniConf = #"{"version": "1", "max_pool_size": 5, "min_pool_size": 0}"#
-func validData(_ random: inout SeededGenerator) -> [String: String] {
+func validData(_ random: inout SeededRandom) -> [String: String] {
     let mtu = Int.random(in: 1200...9000, using: &random)
     let forwarding = Int.random(in: 0...1, using: &random)
     let conflist = """
@@ -141,7 +130,7 @@ let mistakes = [
     #"{"plugins": [\#(terwayConf), {"type": "portmap\u0000x"}]}"#,
     #"{"plugins": [\#(terwayConf), {"type": "tuning",}]}"#,
 ]
-func invalidData(_ random: inout SeededGenerator) -> [String: String] {
+func invalidData(_ random: inout SeededRandom) -> [String: String] {
     ["10-terway.conf": terwayConf, "10-terway.conflist": mistakes.randomElement(using: &random)!, "eni_conf": eniConf]
 }
 
