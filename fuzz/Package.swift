@@ -14,19 +14,22 @@ let package = Package(
     name: "eni-config-agent-fuzz",
     dependencies: [.package(path: "..")],
     targets: [
-        .target(name: "LibFuzzerDriver"),
+        // libFuzzer's driver entry, declared for Swift; libFuzzer itself comes with -sanitize=fuzzer.
+        .target(name: "CLibFuzzer"),
+        // The main every target shares: hands libFuzzer's inputs to the target's test as a buffer.
+        .target(name: "FuzzDriver", dependencies: ["CLibFuzzer"]),
         .executableTarget(
             name: "fuzz-json",
-            dependencies: ["LibFuzzerDriver", .product(name: "ENIConfig", package: agent)]),
+            dependencies: ["FuzzDriver", .product(name: "ENIConfig", package: agent)]),
         .executableTarget(
             name: "fuzz-configmap",
             dependencies: [
-                "LibFuzzerDriver",
+                "FuzzDriver",
                 .product(name: "ConfigMapSource", package: agent),
                 .product(name: "ENIConfig", package: agent),
             ]),
         .executableTarget(
             name: "fuzz-watch-stream",
-            dependencies: ["LibFuzzerDriver", .product(name: "KubeAPI", package: agent)]),
+            dependencies: ["FuzzDriver", .product(name: "KubeAPI", package: agent)]),
     ]
 )

@@ -1,5 +1,5 @@
-#ifndef LIBFUZZER_DRIVER_H
-#define LIBFUZZER_DRIVER_H
+#ifndef CLIBFUZZER_H
+#define CLIBFUZZER_H
 
 #include <stddef.h>
 #include <stdint.h>
