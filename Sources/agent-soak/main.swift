@@ -59,6 +59,11 @@ func say(_ line: String) {
     fflush(nil)
 }
 
+/// A duration as the report shows it: "754.2 s", not Duration's seventeen digits.
+func seconds(_ duration: Duration) -> String {
+    String(format: "%.1f s", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+}
+
 func vmRSSKilobytes(_ pid: Int32) -> Int? {
     guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
         let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
@@ -201,7 +206,7 @@ let monitor = Thread {
             if agent.isRunning, let rss = vmRSSKilobytes(agent.processIdentifier) {
                 findings.withLock { $0.rssSamples.append((Double(elapsed.components.seconds), rss)) }
             } else if !agent.isRunning {
-                findings.withLock { $0.agentExited = "exit status \(agent.terminationStatus) after \(elapsed)" }
+                findings.withLock { $0.agentExited = "exit status \(agent.terminationStatus) after \(seconds(elapsed))" }
             }
         }
         Thread.sleep(forTimeInterval: 0.1)
@@ -220,6 +225,8 @@ let weights: [(Action, Int)] = [
     (.serverErrors, 8), (.tooManyRequests, 4), (.tokenRotation, 5), (.failedWrites, 8),
 ]
 var counts: [Action: Int] = [:]
+/// What the agent was last put through, to read the time it took to converge against.
+var lastFault: (action: Action, at: ContinuousClock.Instant)?
 var edits = 0
 let deadline = started + .seconds(Int(options.minutes * 60))
 var failingUntil: ContinuousClock.Instant?
@@ -231,6 +238,7 @@ while ContinuousClock.now < deadline, findings.withLock({ $0.agentExited == nil 
     var total = 0
     let action = weights.first { total += $0.1; return draw < total }!.0
     counts[action, default: 0] += 1
+    if action != .validEdit && action != .invalidEdit { lastFault = (action, .now) }
     switch action {
     case .validEdit:
         edits += 1
@@ -288,7 +296,7 @@ while ContinuousClock.now < deadline, findings.withLock({ $0.agentExited == nil 
     if ContinuousClock.now >= nextProgress {
         nextProgress = .now + .seconds(60)
         let (reads, unexpected, rss) = findings.withLock { ($0.fileReads, $0.unexpectedContents.count, $0.rssSamples.last?.kilobytes ?? 0) }
-        say("  \(ContinuousClock.now - started): \(edits) edits, \(reads) file reads (\(unexpected) unexpected), RSS \(rss) kB")
+        say("  \(seconds(ContinuousClock.now - started)): \(edits) edits, \(reads) file reads (\(unexpected) unexpected), RSS \(rss) kB")
     }
 }
 
@@ -335,7 +343,10 @@ say("node file reads: \(seen.fileReads), not a whole valid render: \(seen.unexpe
 say("agent: \(alive ? "running at the end" : "exited (\(seen.agentExited ?? "?"))"), log lines: \(logLines.withLock { $0 })")
 say("metrics: " + ["applies_total", "write_failures_total", "apply_warnings_total", "invalid_versions_total", "watch_restarts_total", "relists_total"]
     .map { "\($0) \(Int(finalMetrics["eni_config_agent_\($0)"] ?? -1))" }.joined(separator: ", "))
-say("last valid version on the node: \(converged ? "yes, \(convergedAfter) after the faults stopped" : "NO"); /readyz: \(readiness.trimmingCharacters(in: .whitespacesAndNewlines))")
+if let lastFault {
+    say("last fault: \(lastFault.action.rawValue), \(seconds(settleStart - lastFault.at)) before the faults stopped")
+}
+say("last valid version on the node: \(converged ? "yes, \(seconds(convergedAfter)) after the faults stopped" : "NO"); /readyz: \(readiness.trimmingCharacters(in: .whitespacesAndNewlines))")
 say("RSS: first \(mb(seen.rssSamples.first?.kilobytes ?? 0)), settled (at \(Int(settleAt)) s) \(mb(settledKB)), after that min \(mb(minimumKB)) max \(mb(maximumKB)), final \(mb(finalKB)); \(seen.rssSamples.count) samples")
 
 var failures: [String] = []
@@ -343,6 +354,7 @@ if !alive { failures.append("the agent exited") }
 if !seen.unexpectedContents.isEmpty { failures.append("\(seen.unexpectedContents.count) reads of the node file were not a valid render") }
 if !converged { failures.append("the node file never came to hold the last valid version") }
 if maximumKB - settledKB > 2048 { failures.append("RSS grew \(mb(maximumKB - settledKB)) after settling") }
+if settledKB - minimumKB > 2048 { failures.append("RSS fell \(mb(settledKB - minimumKB)) after settling: it had not settled") }
 if settled.isEmpty { failures.append("no RSS samples after the warm-up") }
 if failures.isEmpty {
     say("PASS")
