@@ -26,14 +26,14 @@ COPY image ./image
 # The cache mount keeps .build between image builds; the binary is copied out of
 # it because a cache mount is not part of the layer. image/build holds the flags
 # and why (static Swift runtime, lld with packed relocations, the code layout,
-# stripping); the benchmarks measure what it builds. The binary is stripped; its
+# stripping, the stripped backtracer); the benchmarks measure what it builds. The binary is stripped; its
 # function symbols go beside the backtracer's search path (/usr/lib/debug/<dir>),
 # so a crash still prints function names (docs/operating.md, "Crashes").
 RUN --mount=type=cache,target=/src/.build \
     binary="$(image/build --scratch-path .build | tail -n 1)" \
     && install -D -m 0755 "$binary" /staging/usr/local/bin/eni-config-agent \
     && install -D -m 0644 "$binary.debug" /staging/usr/lib/debug/usr/local/bin/eni-config-agent.debug \
-    && install -D -m 0755 /usr/libexec/swift/linux/swift-backtrace-static \
+    && install -D -m 0755 "$(dirname "$binary")/swift-backtrace-static" \
         /staging/usr/local/bin/swift-backtrace-static
 
 # The runtime image is `scratch` plus exactly the shared libraries the binaries

@@ -11,6 +11,10 @@ let package = Package(
         .executable(name: "kubectl-eni_config", targets: ["kubectl-eni_config"]),
         // For people and tests, never shipped: the sandbox API server, the fleet and the demo.
         .executable(name: "eni-config-dev", targets: ["eni-config-dev"]),
+        // For fuzz/ (a package of its own, built with -sanitize=fuzzer): the parsers it drives.
+        .library(name: "ENIConfig", targets: ["ENIConfig"]),
+        .library(name: "ConfigMapSource", targets: ["ConfigMapSource"]),
+        .library(name: "KubeAPI", targets: ["KubeAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
@@ -180,11 +184,18 @@ let package = Package(
         ),
         // Whole-fleet benchmark: N agent processes against the sandbox (docs/benchmarks.md, "Fleet").
         .executableTarget(name: "fleet-bench", dependencies: ["Fleet", "KubeSandbox", "ENIConfigPlugin", "KubeAPI"]),
+        // A randomized fault soak of `run` against the sandbox (bench/soak): faults, edits, RSS, the file.
+        .executableTarget(
+            name: "agent-soak",
+            dependencies: [
+                "KubeSandbox", "ENIConfig", "NodeFiles", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
         .testTarget(
             name: "ENIConfigTests",
             dependencies: ["ENIConfig", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        // Helpers shared by test targets (a scratch directory, the real kubectl); never shipped.
+        // Helpers shared by test targets and the soak (a scratch directory, the real kubectl, seeded draws); never shipped.
         .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
         .testTarget(name: "AdmissionTests", dependencies: ["Admission", "ENIConfig", "ConfigMapSource"]),
         .testTarget(
@@ -251,7 +262,7 @@ let package = Package(
         .testTarget(
             name: "KubeAPITests",
             dependencies: [
-                "KubeAPI",
+                "KubeAPI", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "X509", package: "swift-certificates"),

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import Agent
 import ArgumentParser
 import CommandLineSupport
@@ -60,6 +65,9 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // A file size limit (ulimit -f, a quota) must make a write fail with EFBIG, which is
+        // reported and retried with the previous file in place, not kill the agent with SIGXFSZ.
+        signal(SIGXFSZ, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
         logFormat.bootstrap()
         let logger = Logger(label: "eni-config-agent")

@@ -121,6 +121,17 @@ final class RawConnection {
         #expect(connection.readUntilClosed(within: .seconds(2)).closed)
     }
 
+    @Test func aHeaderOverTheCapIsRefused() async throws {
+        let (harness, port) = try await startAgent()
+        defer { Task { await harness.stop() } }
+        let connection = try RawConnection(port: port)
+        let field = String(repeating: "a", count: HTTPLimits().maximumHeaderBytes + 1024)
+        connection.send("GET /healthz HTTP/1.1\r\nHost: agent\r\nX-Big: \(field)\r\n\r\n")
+        let answer = connection.readUntilClosed(within: .seconds(2))
+        #expect(answer.closed)
+        #expect(!answer.text.hasPrefix("HTTP/1.1 200"), "\(answer.text)")
+    }
+
     @Test func connectionsFromOtherHostsOverTheLimitAreClosedAndProbesStillAnswer() async throws {
         var limits = HTTPLimits()
         limits.remoteConnections = 8

@@ -12,18 +12,6 @@ struct FixedRandom: RandomNumberGenerator {
     mutating func next() -> UInt64 { value }
 }
 
-/// SplitMix64, for tests that want varied but reproducible draws.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 func configMap(
     _ resourceVersion: String, data: [String: String] = ["10-terway.conflist": "{}"], name: String = "eni-config"
 ) -> ConfigMapObject {

@@ -262,6 +262,12 @@ public final class Sandbox: Sendable {
         controls.failNext(count, error: .injected(status: status, retryAfterSeconds: retryAfter), matching: matcher)
     }
 
+    /// Forgets the failures `failNextRequests` armed that no request has consumed yet: a fault
+    /// that lasts a while rather than until a client happens to make that many requests.
+    public func cancelInjectedFailures() {
+        controls.cancelFailures()
+    }
+
     /// Delays every request by this much before serving it (`.zero` to stop).
     public func setLatency(_ latency: Duration) {
         controls.latency = latency

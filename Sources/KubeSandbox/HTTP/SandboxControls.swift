@@ -48,6 +48,10 @@ final class SandboxControls: Sendable {
         state.withLock { $0.failures.append(PendingFailure(remaining: count, error: error, matcher: matcher)) }
     }
 
+    func cancelFailures() {
+        state.withLock { $0.failures.removeAll() }
+    }
+
     /// The injected failure this request consumes, if one is pending for it.
     func takeFailure(for line: RequestLine) -> APIError? {
         state.withLock { state in
