@@ -37,6 +37,12 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// `error: 10-terway.conflist:12:5: plugins[0].capabilities.bandwidth: false here, true in 10-terway.conf`
     public var description: String {
+        Self.describe(severity: severity, key: key, line: line, column: column, path: path, message: message)
+    }
+
+    /// The one-line form, also for findings that arrive as JSON from an agent of another
+    /// version, whose rule IDs this build may not know.
+    public static func describe(severity: Severity, key: String?, line: Int?, column: Int?, path: String?, message: String) -> String {
         var location = key ?? "eni-config"
         if let line, let column { location += ":\(line):\(column)" }
         var text = "\(severity.rawValue): \(location): "

@@ -12,9 +12,9 @@ public struct AgentReport: Codable, Sendable, Equatable {
         public var resourceVersion: String?
         public var valid: Bool
         public var sha256: String?
-        public var diagnostics: [Diagnostic]
+        public var diagnostics: [ReportedDiagnostic]
 
-        public init(resourceVersion: String?, valid: Bool, sha256: String?, diagnostics: [Diagnostic]) {
+        public init(resourceVersion: String?, valid: Bool, sha256: String?, diagnostics: [ReportedDiagnostic]) {
             self.resourceVersion = resourceVersion
             self.valid = valid
             self.sha256 = sha256
@@ -26,9 +26,9 @@ public struct AgentReport: Codable, Sendable, Equatable {
         public var path: String?
         public var present: Bool
         public var sha256: String?
-        public var findings: [Diagnostic]
+        public var findings: [ReportedDiagnostic]
 
-        public init(path: String?, present: Bool, sha256: String?, findings: [Diagnostic]) {
+        public init(path: String?, present: Bool, sha256: String?, findings: [ReportedDiagnostic]) {
             self.path = path
             self.present = present
             self.sha256 = sha256

@@ -115,7 +115,7 @@ public struct FleetStatus: Encodable, Sendable, Equatable {
             if let unreachable = row.unreachable {
                 latest = "unreachable: \(unreachable)"
             } else if let version = agent?.latest {
-                let verdict = version.valid ? "valid" : "invalid (\(version.diagnostics.errors.first?.rule.rawValue ?? "error"))"
+                let verdict = version.valid ? "valid" : "invalid (\(version.diagnostics.errors.first?.rule ?? "error"))"
                 latest = "\(version.resourceVersion ?? "-") \(verdict)"
             } else {
                 latest = agent?.reason ?? "-"
@@ -128,7 +128,7 @@ public struct FleetStatus: Encodable, Sendable, Equatable {
                 agent?.applied?.resourceVersion ?? "-",
                 agent.map { $0.pending ? "yes" : "no" } ?? "-",
                 latest,
-                findings.isEmpty ? "0" : "\(findings.count) (\(findings[0].rule.rawValue))",
+                findings.isEmpty ? "0" : "\(findings.count) (\(findings[0].rule))",
             ])
         }
         let widths = lines[0].indices.map { column in lines.map { $0[column].count }.max() ?? 0 }

@@ -16,7 +16,7 @@ public struct NodeFileView: Codable, Sendable, Equatable {
     public var sha256: String?
     public var content: String?
     public var unreadable: String?
-    public var findings: [Diagnostic]
+    public var findings: [ReportedDiagnostic]
     public var expected: Render?
     /// `latest` (the live version's render) or `lastGood` (the live version is invalid here).
     public var basis: String?

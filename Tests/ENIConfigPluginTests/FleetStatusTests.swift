@@ -1,4 +1,5 @@
 import ENIConfig
+import Foundation
 import ENIConfigPlugin
 import Testing
 
@@ -38,5 +39,24 @@ struct FleetStatusTests {
         let lines = status.table.split(separator: "\n")
         #expect(lines.first?.split(separator: " ", omittingEmptySubsequences: true) == ["NODE", "POD", "READY", "FILE", "APPLIED", "PENDING", "LATEST", "FINDINGS"])
         #expect(lines.last?.contains("unreachable: 503") == true)
+    }
+
+    /// During an upgrade a newer agent may report a rule this plugin does not know: its report
+    /// still reads, and the table names the rule as the agent sent it.
+    @Test func aRuleIDFromANewerAgentStillReads() throws {
+        let body = """
+            {"node": "node-1", "ready": false, "pending": false,
+             "latest": {"resourceVersion": "9", "valid": false, "diagnostics": [
+                {"severity": "error", "rule": "rule-from-the-future", "key": "10-terway.conflist", "path": "plugins[1]", "line": 4, "column": 7, "message": "m"}]},
+             "nodeFile": {"present": true, "sha256": "\(Self.old)", "findings": [
+                {"severity": "warning", "rule": "another-new-rule", "message": "w"}]}}
+            """
+        let agent = try JSONDecoder().decode(AgentReport.self, from: Data(body.utf8))
+        #expect(agent.latest?.diagnostics.errors.map(\.description) == ["error: 10-terway.conflist:4:7: plugins[1]: m"])
+        let status = FleetStatus(daemonSet: "terway-eniip", configMap: "eni-config", configMapResourceVersion: "9",
+                                 rows: [NodeRow(node: "node-1", pod: "pod-node-1", podReady: false, agent: agent)])
+        let row = try #require(status.table.split(separator: "\n").last)
+        #expect(row.contains("9 invalid (rule-from-the-future)"))
+        #expect(row.contains("1 (another-new-rule)"))
     }
 }

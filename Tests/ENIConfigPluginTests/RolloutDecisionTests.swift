@@ -34,7 +34,7 @@ struct RolloutDecisionTests {
         AgentReport(
             node: "node-01", ready: ready, reason: reason, pending: pending,
             applied: applied.map { AgentReport.Applied(resourceVersion: $0, sha256: "887b57b411c3aaaa") },
-            latest: .init(resourceVersion: latest, valid: valid, sha256: nil, diagnostics: valid ? [] : [missingBinary]))
+            latest: .init(resourceVersion: latest, valid: valid, sha256: nil, diagnostics: valid ? [] : [ReportedDiagnostic(missingBinary)]))
     }
 
     struct Row: Sendable, CustomTestStringConvertible {
