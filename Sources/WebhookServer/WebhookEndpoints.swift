@@ -16,7 +16,7 @@ enum WebhookEndpoints {
     }
 
     private static func review(_ request: Request, reviewer: AdmissionReviewer, limit: Int, logger: Logger) async throws -> Response {
-        let mediaType = request.headers[.contentType]?.split(separator: ";").first.map { $0.filter { $0 != " " && $0 != "\t" }.lowercased() }
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first.map { trimmed($0).lowercased() }
         guard mediaType == "application/json" else {
             return text(.unsupportedMediaType, "an AdmissionReview is sent as application/json\n")
         }
@@ -64,5 +64,12 @@ enum WebhookEndpoints {
 
     private static func text(_ status: HTTPResponse.Status, _ body: String) -> Response {
         Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// Optional whitespace around a media type (RFC 9110, 5.6.3), trimmed without Foundation.
+    private static func trimmed(_ text: Substring) -> Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = text.firstIndex(where: { !isSpace($0) }), let last = text.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return text[first...last]
     }
 }
